@@ -1,0 +1,486 @@
+//! Tests of the store: identity, versions, sightings, lookups, search, statistics, durability.
+
+use proptest::prelude::*;
+use vigil_model::{IncomingReport, SourceFormat};
+use vigil_store::{Error, Inserted, ListQuery, RunRecord, SearchQuery, Store};
+
+const AT: &str = "2025-03-09T10:00:00Z";
+
+fn report(source: &str, url: Option<&str>, title: &str, body: &str) -> IncomingReport {
+    IncomingReport {
+        source: source.into(),
+        url: url.map(Into::into),
+        title: Some(title.into()),
+        outlet: Some("Coastal Post".into()),
+        published: Some("2025-03-08".into()),
+        language: Some("en".into()),
+        language_detected: false,
+        body: body.into(),
+        content_hash: vigil_text::content_hash(body),
+        original: body.as_bytes().to_vec(),
+        format: SourceFormat::Text,
+        encoding: "UTF-8".into(),
+        extra: Default::default(),
+    }
+}
+
+fn search(store: &Store, text: &str) -> Vec<String> {
+    store
+        .search(&SearchQuery {
+            text: text.into(),
+            limit: 50,
+            raw: false,
+        })
+        .unwrap()
+        .into_iter()
+        .map(|hit| hit.report.title.unwrap())
+        .collect()
+}
+
+#[test]
+fn same_text_is_one_report_within_and_across_batches() {
+    let mut store = Store::open_in_memory().unwrap();
+    let a = report("a.txt", None, "A", "At least 12 civilians were killed.");
+    let a_elsewhere = report(
+        "copy/a.txt",
+        None,
+        "A copy",
+        "At least 12  civilians were killed.\n",
+    );
+    let b = report("b.txt", None, "B", "Nine people were wounded.");
+    let first = store
+        .insert_batch(&[a.clone(), b, a_elsewhere.clone()], AT)
+        .unwrap();
+    assert!(matches!(
+        &first[0],
+        Inserted::Stored {
+            id: 1,
+            version: 1,
+            previous_id: None,
+            ..
+        }
+    ));
+    assert!(matches!(&first[1], Inserted::Stored { id: 2, .. }));
+    let Inserted::Duplicate { id, uid } = &first[2] else {
+        panic!("{first:?}")
+    };
+    assert_eq!(*id, 1);
+    assert_eq!(uid, &a.content_hash[..16]);
+
+    let again = store.insert_batch(&[a, a_elsewhere], AT).unwrap();
+    assert!(
+        again
+            .iter()
+            .all(|o| matches!(o, Inserted::Duplicate { id: 1, .. }))
+    );
+    assert_eq!(store.report_count().unwrap(), 2);
+    // The copy was seen twice but is one sighting; the original source is no sighting of itself.
+    assert_eq!(store.stats().unwrap().sightings, 1);
+}
+
+#[test]
+fn changed_text_at_an_address_is_the_next_version() {
+    let mut store = Store::open_in_memory().unwrap();
+    let url = Some("https://news.example/coast");
+    let v1 = report(
+        "feed.xml#item=1",
+        url,
+        "Toll 180",
+        "At least 180 people were killed.",
+    );
+    let v2 = report(
+        "feed.xml#item=4",
+        url,
+        "Toll 532",
+        "Over 532 people were killed.",
+    );
+    let other = report(
+        "other.jsonl#line=1",
+        None,
+        "No address",
+        "At least 180 people were killed on the coast.",
+    );
+    store.insert_batch(&[v1], AT).unwrap();
+    let outcomes = store.insert_batch(&[v2, other], AT).unwrap();
+    assert!(matches!(
+        outcomes[0],
+        Inserted::Stored {
+            id: 2,
+            version: 2,
+            previous_id: Some(1),
+            ..
+        }
+    ));
+    assert!(matches!(
+        outcomes[1],
+        Inserted::Stored {
+            version: 1,
+            previous_id: None,
+            ..
+        }
+    ));
+
+    let versions = store.versions(2).unwrap();
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| (v.id, v.version))
+            .collect::<Vec<_>>(),
+        vec![(1, 1), (2, 2)]
+    );
+    assert_eq!(store.versions(3).unwrap().len(), 1);
+    let stats = store.stats().unwrap();
+    assert_eq!(
+        (stats.addresses_with_versions, stats.newer_versions),
+        (1, 1)
+    );
+
+    // A file path is an address too: the same file edited is a new version.
+    let f1 = report("notes/report.md", None, "Draft", "Two killed.");
+    let f2 = report("notes/report.md", None, "Final", "Three killed.");
+    store.insert_batch(&[f1, f2], AT).unwrap();
+    let last = store.report("5").unwrap().unwrap();
+    assert_eq!((last.version, last.previous_id), (2, Some(4)));
+}
+
+#[test]
+fn reports_round_trip_and_are_found_by_id_uid_and_prefix() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut incoming = report(
+        "a.html",
+        Some("https://x.example/a"),
+        "Title",
+        "Body text with Arabic: قتل مدنيون",
+    );
+    incoming.format = SourceFormat::Html;
+    incoming.encoding = "windows-1256".into();
+    incoming.original = vec![0xC7, 0xE1, 0x00, 0xFF];
+    incoming
+        .extra
+        .insert("tags".into(), serde_json::json!(["coast", "Baniyas"]));
+    incoming.language_detected = true;
+    store
+        .insert_batch(std::slice::from_ref(&incoming), AT)
+        .unwrap();
+
+    let by_id = store.report("1").unwrap().unwrap();
+    assert_eq!(by_id.incoming, incoming);
+    assert_eq!(by_id.uid, &incoming.content_hash[..16]);
+    assert_eq!(by_id.ingested_at, AT);
+    assert_eq!(store.report(&by_id.uid).unwrap().unwrap().id, 1);
+    assert_eq!(
+        store
+            .report(&by_id.uid[..6].to_uppercase())
+            .unwrap()
+            .unwrap()
+            .id,
+        1
+    );
+    assert!(store.report("99").unwrap().is_none());
+    assert!(store.report("zz-not-an-id").unwrap().is_none());
+    assert!(
+        store.report("abc").unwrap().is_none(),
+        "prefixes shorter than 4 digits are not looked up"
+    );
+}
+
+#[test]
+fn an_ambiguous_prefix_is_an_error() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut a = report("a", None, "A", "first");
+    let mut b = report("b", None, "B", "second");
+    a.content_hash = format!("abcd1{}", "0".repeat(59));
+    b.content_hash = format!("abcd2{}", "0".repeat(59));
+    store.insert_batch(&[a, b], AT).unwrap();
+    assert!(matches!(
+        store.report("abcd"),
+        Err(Error::AmbiguousId { matches: 2, .. })
+    ));
+    assert_eq!(store.report("abcd2").unwrap().unwrap().id, 2);
+}
+
+#[test]
+fn uids_grow_when_hashes_share_their_first_digits() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut a = report("a", None, "A", "first");
+    let mut b = report("b", None, "B", "second");
+    a.content_hash = format!("{}1{}", "e".repeat(16), "0".repeat(47));
+    b.content_hash = format!("{}2{}", "e".repeat(16), "0".repeat(47));
+    let outcomes = store.insert_batch(&[a, b], AT).unwrap();
+    let uids: Vec<&str> = outcomes
+        .iter()
+        .map(|o| match o {
+            Inserted::Stored { uid, .. } => uid.as_str(),
+            Inserted::Duplicate { .. } => panic!("distinct hashes"),
+        })
+        .collect();
+    assert_eq!(uids, vec!["eeeeeeeeeeeeeeee", "eeeeeeeeeeeeeeee2000"]);
+}
+
+#[test]
+fn list_filters_and_pages() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut reports: Vec<IncomingReport> = (0..7)
+        .map(|i| {
+            report(
+                &format!("{i}.txt"),
+                None,
+                &format!("R{i}"),
+                &format!("report {i}"),
+            )
+        })
+        .collect();
+    reports[3].language = Some("ar".into());
+    reports[4].outlet = Some("Syria Direct".into());
+    reports[5].format = SourceFormat::Rss;
+    store.insert_batch(&reports, AT).unwrap();
+    let titles = |q: ListQuery| -> Vec<String> {
+        store
+            .list(&q)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.title.unwrap())
+            .collect()
+    };
+    assert_eq!(titles(ListQuery::default()).len(), 7);
+    assert_eq!(
+        titles(ListQuery {
+            limit: 2,
+            offset: 1,
+            ..Default::default()
+        }),
+        vec!["R1", "R2"]
+    );
+    assert_eq!(
+        titles(ListQuery {
+            language: Some("ar".into()),
+            ..Default::default()
+        }),
+        vec!["R3"]
+    );
+    assert_eq!(
+        titles(ListQuery {
+            outlet: Some("syria direct".into()),
+            ..Default::default()
+        }),
+        vec!["R4"]
+    );
+    assert_eq!(
+        titles(ListQuery {
+            format: Some("rss".into()),
+            ..Default::default()
+        }),
+        vec!["R5"]
+    );
+    let first = &store
+        .list(&ListQuery {
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap()[0];
+    assert_eq!(first.body_bytes, "report 0".len() as u64);
+}
+
+#[test]
+fn search_is_safe_diacritic_blind_and_multilingual() {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .insert_batch(
+            &[
+                report(
+                    "1",
+                    None,
+                    "Coast",
+                    "Gunmen entered homes in Baniyas and killed a family.",
+                ),
+                report(
+                    "2",
+                    None,
+                    "Homs",
+                    "Shelling of the Waer district of Homs continued for three days.",
+                ),
+                report(
+                    "3",
+                    None,
+                    "Montréal",
+                    "Une manifestation à Montréal contre la guerre.",
+                ),
+                report("4", None, "Arabic", "قتل عشرات المدنيين في بانياس"),
+            ],
+            AT,
+        )
+        .unwrap();
+    assert_eq!(search(&store, "baniyas"), vec!["Coast"]);
+    assert_eq!(search(&store, "killed family"), vec!["Coast"]);
+    assert!(
+        search(&store, "killed Homs").is_empty(),
+        "all words must match"
+    );
+    assert_eq!(search(&store, "Bani*"), vec!["Coast"]);
+    assert_eq!(search(&store, "montreal"), vec!["Montréal"]);
+    assert_eq!(search(&store, "بانياس"), vec!["Arabic"]);
+    for hostile in [
+        r#""AND OR NEAR("#,
+        "*",
+        "-- ; DROP TABLE reports",
+        "title:",
+        "\u{0}",
+        "",
+    ] {
+        store
+            .search(&SearchQuery {
+                text: hostile.into(),
+                limit: 5,
+                raw: false,
+            })
+            .unwrap();
+    }
+    assert_eq!(store.report_count().unwrap(), 4);
+
+    let hit = &store
+        .search(&SearchQuery {
+            text: "Waer".into(),
+            limit: 5,
+            raw: false,
+        })
+        .unwrap()[0];
+    assert!(hit.snippet.contains("[Waer]"), "{}", hit.snippet);
+
+    let raw = store
+        .search(&SearchQuery {
+            text: "Waer OR Baniyas".into(),
+            limit: 5,
+            raw: true,
+        })
+        .unwrap();
+    assert_eq!(raw.len(), 2);
+    let bad = store.search(&SearchQuery {
+        text: "NEAR(".into(),
+        limit: 5,
+        raw: true,
+    });
+    assert!(matches!(bad, Err(Error::BadQuery(_))), "{bad:?}");
+}
+
+#[test]
+fn runs_and_statistics() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut a = report("a", None, "A", "alpha report");
+    a.published = Some("2016-05-13".into());
+    let mut b = report("b", None, "B", "beta report");
+    b.language = None;
+    b.outlet = None;
+    store.insert_batch(&[a, b], AT).unwrap();
+    store
+        .record_run(&RunRecord {
+            started_at: AT.into(),
+            finished_at: AT.into(),
+            inputs: vec!["examples".into()],
+            stored: 2,
+            failed: 1,
+            failures: vec![("x.png".into(), "binary file (PNG image)".into())],
+            ..Default::default()
+        })
+        .unwrap();
+    let stats = store.stats().unwrap();
+    assert_eq!(stats.reports, 2);
+    assert_eq!(
+        stats.body_bytes,
+        ("alpha report".len() + "beta report".len()) as u64
+    );
+    assert_eq!(stats.by_language.get("en"), Some(&1));
+    assert_eq!(stats.by_language.get("unknown"), Some(&1));
+    assert_eq!(stats.top_outlets, vec![("Coastal Post".to_string(), 1)]);
+    assert_eq!(stats.published_first.as_deref(), Some("2016-05-13"));
+    assert_eq!(stats.published_last.as_deref(), Some("2025-03-08"));
+    assert_eq!((stats.runs, stats.failures_last_run), (1, 1));
+    assert!(stats.database_bytes > 0);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+}
+
+#[test]
+fn a_file_database_keeps_its_data_and_migrates_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vigil.db");
+    {
+        let mut store = Store::open(&path).unwrap();
+        store
+            .insert_batch(&[report("a", None, "A", "kept")], AT)
+            .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.report_count().unwrap(), 1);
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let applied: i64 = conn
+        .query_row("SELECT count(*) FROM refinery_schema_history", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(applied, 1);
+}
+
+#[test]
+fn foreign_keys_are_enforced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vigil.db");
+    let mut store = Store::open(&path).unwrap();
+    store
+        .insert_batch(&[report("a", None, "A", "kept")], AT)
+        .unwrap();
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("PRAGMA foreign_keys = ON").unwrap();
+    let orphan = conn.execute(
+        "INSERT INTO report_sightings (report_id, source, seen_at) VALUES (999, 'x', 'now')",
+        [],
+    );
+    assert!(orphan.is_err());
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vigil.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) VALUES (99, 'from_the_future', '2030-01-01T00:00:00Z', '0')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    assert!(matches!(Store::open(&path), Err(Error::Migration(_))));
+}
+
+#[test]
+fn an_unreadable_migration_history_is_an_error_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vigil.db");
+    drop(Store::open(&path).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE refinery_schema_history SET applied_on = 'yesterday'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    assert!(matches!(Store::open(&path), Err(Error::Corrupt(_))));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn any_text_round_trips_exactly(title in any::<String>(), body in any::<String>(), original in any::<Vec<u8>>()) {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut incoming = report("p", None, &title, &body);
+        incoming.original = original;
+        store.insert_batch(std::slice::from_ref(&incoming), AT).unwrap();
+        let stored = store.report("1").unwrap().unwrap();
+        prop_assert_eq!(stored.incoming, incoming);
+    }
+}
