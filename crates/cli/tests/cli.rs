@@ -1,0 +1,553 @@
+//! End-to-end tests of the `vigil` binary: the README's first command, bad input, versions,
+//! standard input, exit codes and crash safety under SIGKILL.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn vigil() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vigil"));
+    command.env_remove("VIGIL_DB").stdin(Stdio::null());
+    command
+}
+
+fn run(db: &Path, args: &[&str]) -> Output {
+    vigil()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("vigil runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json_lines(output: &Output) -> Vec<Value> {
+    stdout(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/reports")
+}
+
+fn report_count(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT count(*) FROM reports", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn first_command_ingests_the_sample_reports_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vigil.db");
+    let examples = examples();
+    let first = run(&db, &["ingest", examples.to_str().unwrap(), "--jobs", "1"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let text = stdout(&first);
+    assert!(
+        text.contains("5 inputs read: 5 stored (0 new versions), 0 duplicates, 0 failed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Homs: Islamist Fighters Carry Out Massacre in Alawite Village"),
+        "{text}"
+    );
+
+    let again = run(&db, &["ingest", examples.to_str().unwrap(), "--json"]);
+    assert!(again.status.success());
+    let summary: Value = serde_json::from_str(stdout(&again).trim()).unwrap();
+    assert_eq!(summary["stored"], 0);
+    assert_eq!(summary["duplicates"], 5);
+    assert_eq!(summary["failed"], 0);
+    assert_eq!(report_count(&db), 5);
+
+    let list = json_lines(&run(&db, &["reports", "list", "--json"]));
+    assert_eq!(list.len(), 5);
+    let published: Vec<&str> = list
+        .iter()
+        .map(|r| r["published"].as_str().unwrap())
+        .collect();
+    for date in [
+        "2016-05-13",
+        "2025-03-17",
+        "2025-03-09",
+        "2025-03-08",
+        "2017-02-09",
+    ] {
+        assert!(published.contains(&date), "{published:?}");
+    }
+    let syria_direct = list
+        .iter()
+        .find(|r| r["outlet"] == "Syria Direct")
+        .expect("Syria Direct report");
+    assert_eq!(syria_direct["language"], "en");
+    assert_eq!(syria_direct["format"], "text");
+
+    // The body is the text after the front matter, byte for byte.
+    let uid = syria_direct["uid"].as_str().unwrap();
+    let shown: Value =
+        serde_json::from_str(stdout(&run(&db, &["reports", "show", uid, "--json"])).trim())
+            .unwrap();
+    let file = std::fs::read_to_string(examples.join("004_412e8a489ef0d1c4.txt")).unwrap();
+    let body_start = file.match_indices("---\n").nth(1).unwrap().0 + 4;
+    assert_eq!(shown["body"].as_str().unwrap(), &file[body_start..]);
+    assert_eq!(shown["original_bytes"], file.len());
+
+    let original = run(&db, &["reports", "show", &uid[..8], "--original"]);
+    assert_eq!(original.stdout, file.as_bytes());
+
+    let hits = json_lines(&run(&db, &["reports", "search", "Waer"]));
+    assert!(hits.is_empty(), "search prints a table unless --json");
+    let hits = json_lines(&run(&db, &["reports", "search", "Waer", "--json"]));
+    let titles: Vec<&str> = hits
+        .iter()
+        .map(|h| h["report"]["title"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.contains("regime bombards rebel-held Homs district")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.iter().any(|t| t.contains("Alawite Village")),
+        "{titles:?}"
+    );
+
+    let stats: Value =
+        serde_json::from_str(stdout(&run(&db, &["stats", "--json"])).trim()).unwrap();
+    assert_eq!(stats["reports"], 5);
+    assert_eq!(stats["runs"], 2);
+    assert_eq!(stats["by_language"]["en"], 5);
+}
+
+#[test]
+fn list_table_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vigil.db");
+    let ingest = run(
+        &db,
+        &[
+            "ingest",
+            examples().to_str().unwrap(),
+            "--jobs",
+            "1",
+            "--quiet",
+        ],
+    );
+    assert!(ingest.status.success());
+    assert_eq!(stdout(&ingest), "", "--quiet prints nothing on success");
+    insta::assert_snapshot!(stdout(&run(&db, &["reports", "list"])));
+}
+
+#[test]
+fn bad_inputs_are_named_counted_and_do_not_stop_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("inputs");
+    std::fs::create_dir(&inputs).unwrap();
+    std::fs::write(
+        inputs.join("good.txt"),
+        "Two civilians were killed in shelling on the town on Monday, residents said.",
+    )
+    .unwrap();
+    std::fs::write(inputs.join("empty.txt"), "").unwrap();
+    std::fs::write(
+        inputs.join("image.png"),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89",
+    )
+    .unwrap();
+    std::fs::write(
+        inputs.join("feed.jsonl"),
+        "{\"text\": \"Gunmen abducted 12 farmers near the village, local sources said.\"}\n{not json\n{\"text\": \"An air strike hit a market, killing at least 9 people.\"}\n",
+    )
+    .unwrap();
+    let db = dir.path().join("vigil.db");
+    let missing = dir.path().join("no-such-file.txt");
+    let output = run(
+        &db,
+        &[
+            "ingest",
+            inputs.to_str().unwrap(),
+            missing.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "some inputs failed: exit 1");
+    let summary: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(summary["stored"], 3, "{summary}");
+    assert_eq!(summary["failed"], 4, "{summary}");
+    let failures: Vec<String> = summary["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: {}",
+                f["source"].as_str().unwrap(),
+                f["reason"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let has = |needle: &str| failures.iter().any(|f| f.contains(needle));
+    assert!(has("empty.txt: empty file"), "{failures:?}");
+    assert!(has("image.png: binary file"), "{failures:?}");
+    assert!(has("feed.jsonl#line=2: "), "{failures:?}");
+    assert!(has("no-such-file.txt: "), "{failures:?}");
+
+    // Without --json, each failure is one line on stderr naming the input.
+    let again = run(&db, &["ingest", inputs.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+    let error_text = stderr(&again);
+    let errors: Vec<&str> = error_text
+        .lines()
+        .filter(|l| l.starts_with("error: "))
+        .map(str::trim)
+        .collect();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(
+        stdout(&again).contains("0 stored (0 new versions), 3 duplicates, 3 failed"),
+        "{}",
+        stdout(&again)
+    );
+}
+
+#[test]
+fn a_changed_text_at_the_same_address_is_a_new_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vigil.db");
+    let file = dir.path().join("article.md");
+    let write = |toll: u32| {
+        let text = format!(
+            "---\ntitle: Killings on the coast\nurl: https://news.example/coast\npublished: 2025-03-08\n---\n\nAt least {toll} civilians were killed, according to the monitor.\n"
+        );
+        std::fs::write(&file, text).unwrap();
+    };
+    write(180);
+    assert!(
+        run(&db, &["ingest", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    write(532);
+    let second = run(&db, &["ingest", file.to_str().unwrap(), "--json"]);
+    let summary: Value = serde_json::from_str(stdout(&second).trim()).unwrap();
+    assert_eq!(summary["stored"], 1);
+    assert_eq!(summary["new_versions"], 1);
+
+    let list = json_lines(&run(&db, &["reports", "list", "--json"]));
+    assert_eq!(list.len(), 2);
+    let newest = list.iter().find(|r| r["version"] == 2).unwrap();
+    let shown: Value = serde_json::from_str(
+        stdout(&run(
+            &db,
+            &["reports", "show", newest["uid"].as_str().unwrap(), "--json"],
+        ))
+        .trim(),
+    )
+    .unwrap();
+    assert!(
+        shown["body"]
+            .as_str()
+            .unwrap()
+            .contains("At least 532 civilians")
+    );
+    assert_eq!(
+        shown["previous_id"],
+        list.iter().find(|r| r["version"] == 1).unwrap()["id"]
+    );
+    assert_eq!(shown["versions"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn standard_input_is_a_report() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vigil.db");
+    let mut child = vigil()
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", "-", "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Security forces detained 40 people in raids on three villages overnight, a rights group said.")
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let summary: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(summary["stored"], 1);
+    let list = json_lines(&run(&db, &["reports", "list", "--json"]));
+    assert_eq!(list[0]["source"], "-");
+    assert_eq!(list[0]["language"], "en");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_has_examples() {
+    let output = vigil().args(["ingest"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let output = vigil().args(["frobnicate"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    for args in [
+        vec!["--help"],
+        vec!["ingest", "--help"],
+        vec!["reports", "list", "--help"],
+        vec!["reports", "show", "--help"],
+        vec!["reports", "search", "--help"],
+        vec!["stats", "--help"],
+        vec!["bench", "ingest", "--help"],
+    ] {
+        let output = vigil().args(&args).output().unwrap();
+        assert!(output.status.success(), "{args:?}");
+        assert!(
+            stdout(&output).contains("Example"),
+            "{args:?} help has no example"
+        );
+    }
+}
+
+#[test]
+fn missing_report_and_database_errors_are_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("vigil.db");
+    let output = run(&db, &["reports", "show", "ffffffffffff"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).starts_with("error: no report with id"),
+        "{}",
+        stderr(&output)
+    );
+    let not_a_db = dir.path().join("notes.txt");
+    std::fs::write(
+        &not_a_db,
+        "this is not a database, just some notes that are long enough to matter",
+    )
+    .unwrap();
+    let output = run(&not_a_db, &["stats"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).starts_with("error: cannot open database"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// The crash test the store's design rests on: SIGKILL at several points of a long ingest, then a
+/// re-run, must leave exactly one copy of every report and a sound database.
+#[test]
+fn ingest_survives_sigkill_at_any_point() {
+    const REPORTS: i64 = 10_000;
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("reports");
+    let generate = vigil()
+        .args([
+            "bench",
+            "generate",
+            corpus.to_str().unwrap(),
+            "--reports",
+            &REPORTS.to_string(),
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert!(generate.status.success(), "{}", stderr(&generate));
+    let db = dir.path().join("crash.db");
+
+    // Kill once almost at once, then each time the store has grown by a further step.
+    let mut kills_mid_run = 0;
+    let mut stored_before = 0;
+    for step in 0..5 {
+        let mut child = vigil()
+            .arg("--db")
+            .arg(&db)
+            .args([
+                "ingest",
+                corpus.to_str().unwrap(),
+                "--batch-size",
+                "200",
+                "--quiet",
+            ])
+            .spawn()
+            .unwrap();
+        let target = stored_before + 1500;
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            std::thread::sleep(Duration::from_millis(if step == 0 { 30 } else { 5 }));
+            if step == 0 || Instant::now() > deadline || child.try_wait().unwrap().is_some() {
+                break;
+            }
+            if db.exists() && count_if_readable(&db).is_some_and(|n| n >= target) {
+                break;
+            }
+        }
+        // SIGKILL: no destructor, no rollback handler, no chance to tidy up.
+        let _ = child.kill();
+        let _ = child.wait();
+        let stored = count_if_readable(&db).unwrap_or(0);
+        assert!(
+            stored >= stored_before,
+            "reports were lost: {stored} < {stored_before}"
+        );
+        assert!(stored <= REPORTS, "reports were doubled: {stored}");
+        if stored > stored_before && stored < REPORTS {
+            kills_mid_run += 1;
+        }
+        stored_before = stored;
+    }
+    assert!(
+        kills_mid_run >= 2,
+        "the kills should land while reports are being stored"
+    );
+
+    let finish = run(&db, &["ingest", corpus.to_str().unwrap(), "--json"]);
+    assert!(finish.status.success(), "{}", stderr(&finish));
+    let summary: Value = serde_json::from_str(stdout(&finish).trim()).unwrap();
+    assert_eq!(
+        summary["stored"].as_i64().unwrap() + summary["duplicates"].as_i64().unwrap(),
+        REPORTS
+    );
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(integrity, "ok");
+    let distinct: i64 = conn
+        .query_row(
+            "SELECT count(DISTINCT content_hash) FROM reports",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(report_count(&db), REPORTS);
+    assert_eq!(distinct, REPORTS);
+    // FTS5's own check compares the index with the reports table, row by row.
+    conn.execute(
+        "INSERT INTO reports_fts(reports_fts) VALUES('integrity-check')",
+        [],
+    )
+    .expect("full-text index matches the reports");
+    let matched: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM reports_fts WHERE reports_fts MATCH 'killed'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        matched, REPORTS,
+        "every synthetic report says 'killed' in its first sentence"
+    );
+}
+
+fn count_if_readable(db: &Path) -> Option<i64> {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .ok()?;
+    conn.busy_timeout(Duration::from_millis(200)).ok()?;
+    conn.query_row("SELECT count(*) FROM reports", [], |r| r.get(0))
+        .ok()
+}
+
+/// Checks of the codebase itself: the layering ARCHITECTURE.md promises, and file headers.
+mod tidy {
+    use std::path::Path;
+
+    fn workspace() -> &'static Path {
+        Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+    }
+
+    fn vigil_dependencies(krate: &str) -> Vec<String> {
+        let manifest =
+            std::fs::read_to_string(workspace().join("crates").join(krate).join("Cargo.toml"))
+                .unwrap();
+        let mut deps = Vec::new();
+        let mut section = String::new();
+        for line in manifest.lines() {
+            let line = line.trim();
+            if line.starts_with('[') {
+                section = line.to_string();
+            } else if section == "[dependencies]"
+                && let Some(name) = line
+                    .split(['=', '.', ' '])
+                    .next()
+                    .filter(|n| n.starts_with("vigil-"))
+            {
+                deps.push(name.to_string());
+            }
+        }
+        deps.sort();
+        deps
+    }
+
+    #[test]
+    fn layering_matches_architecture_md() {
+        let allowed: &[(&str, &[&str])] = &[
+            ("model", &[]),
+            ("text", &[]),
+            ("ingest", &["vigil-model", "vigil-text"]),
+            ("store", &["vigil-model"]),
+            (
+                "cli",
+                &["vigil-ingest", "vigil-model", "vigil-store", "vigil-text"],
+            ),
+        ];
+        for (krate, expected) in allowed {
+            assert_eq!(
+                vigil_dependencies(krate),
+                *expected,
+                "dependencies of crates/{krate}"
+            );
+        }
+        let crates: Vec<String> = std::fs::read_dir(workspace().join("crates"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        for krate in &crates {
+            assert!(
+                allowed.iter().any(|(k, _)| k == krate),
+                "crates/{krate} is missing from the layering check and ARCHITECTURE.md"
+            );
+        }
+    }
+
+    #[test]
+    fn every_source_file_says_what_it_is() {
+        let mut missing = Vec::new();
+        let mut stack = vec![workspace().join("crates")];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.to_string_lossy().contains("/snapshots/")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    if !text.starts_with("//!") {
+                        missing.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "files without a //! header: {missing:?}"
+        );
+    }
+}
