@@ -107,8 +107,15 @@ fn first_command_ingests_the_sample_reports_once() {
     let original = run(&db, &["reports", "show", &uid[..8], "--original"]);
     assert_eq!(original.stdout, file.as_bytes());
 
-    let hits = json_lines(&run(&db, &["reports", "search", "Waer"]));
-    assert!(hits.is_empty(), "search prints a table unless --json");
+    let table = stdout(&run(&db, &["reports", "search", "Waer"]));
+    assert!(
+        table.contains("regime bombards rebel-held Homs district"),
+        "{table}"
+    );
+    assert!(
+        table.contains("[Waer]"),
+        "matches are marked in the snippet: {table}"
+    );
     let hits = json_lines(&run(&db, &["reports", "search", "Waer", "--json"]));
     let titles: Vec<&str> = hits
         .iter()
@@ -136,17 +143,15 @@ fn first_command_ingests_the_sample_reports_once() {
 fn list_table_snapshot() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("vigil.db");
-    let ingest = run(
-        &db,
-        &[
-            "ingest",
-            examples().to_str().unwrap(),
-            "--jobs",
-            "1",
-            "--quiet",
-        ],
-    );
-    assert!(ingest.status.success());
+    // From the workspace root with a relative path, as the README has it, so sources are stable.
+    let ingest = vigil()
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .arg("--db")
+        .arg(&db)
+        .args(["ingest", "examples/reports", "--jobs", "1", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(ingest.status.success(), "{}", stderr(&ingest));
     assert_eq!(stdout(&ingest), "", "--quiet prints nothing on success");
     insta::assert_snapshot!(stdout(&run(&db, &["reports", "list"])));
 }
