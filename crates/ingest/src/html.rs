@@ -7,6 +7,10 @@ use serde_json::Value;
 
 use crate::report::Metadata;
 
+/// Fewer words than this is a menu, a cookie wall or an error page, not an article: even a
+/// one-sentence wire flash is longer.
+const MIN_ARTICLE_WORDS: usize = 8;
+
 /// The charset a page declares in `<meta charset>` or `http-equiv`, read from its raw bytes.
 pub(crate) fn declared_charset(bytes: &[u8]) -> Option<String> {
     let head = &bytes[..bytes.len().min(4096)];
@@ -101,7 +105,12 @@ pub(crate) fn extract(html: &str, address: Option<&str>) -> Result<(Metadata, St
     {
         text = tidy(&body);
     }
-    if !vigil_text::has_words(&text) {
+    if text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+        < MIN_ARTICLE_WORDS
+    {
         return Err("html page has no article text".into());
     }
     if let Some(article) = article {

@@ -107,6 +107,9 @@ pub(crate) fn read_document(
         }
         _ => return sink(Err(Failure::new(source, "JSON holds no report objects"))),
     };
+    if items.is_empty() {
+        return sink(Err(Failure::new(source, "JSON holds no report objects")));
+    }
     for (index, item) in items.into_iter().enumerate() {
         let located = format!("{source}#index={index}");
         let result = match item {
@@ -136,6 +139,12 @@ pub(crate) fn read_lines(
     let limit = config.max_report_bytes;
     let mut line = Vec::new();
     let mut number = 0u64;
+    // Every input must end as at least one report or failure, even one with nothing in it.
+    let emitted = std::cell::Cell::new(false);
+    let mut sink = |item: Result<IncomingReport, Failure>| {
+        emitted.set(true);
+        sink(item);
+    };
     loop {
         number += 1;
         line.clear();
@@ -187,5 +196,11 @@ pub(crate) fn read_lines(
             Err(error) => Err(format!("invalid JSON: {error}")),
         };
         sink(result.map_err(|reason| Failure::new(&located, reason)));
+    }
+    if !emitted.get() {
+        sink(Err(Failure::new(
+            source,
+            "no reports: the file has only blank lines",
+        )));
     }
 }

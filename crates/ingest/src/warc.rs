@@ -23,6 +23,12 @@ pub(crate) fn read(
     sink: &mut dyn FnMut(Result<IncomingReport, Failure>),
 ) {
     let mut records = 0u64;
+    // Every input must end as at least one report or failure, even one with nothing in it.
+    let emitted = std::cell::Cell::new(false);
+    let mut sink = |item: Result<IncomingReport, Failure>| {
+        emitted.set(true);
+        sink(item);
+    };
     loop {
         match next_record(reader, config, records + 1) {
             Ok(None) => break,
@@ -57,13 +63,23 @@ pub(crate) fn read(
                 } else {
                     format!("truncated or corrupt WARC after {records} records")
                 };
-                sink(Err(Failure::new(source, format!("{what}: {error}"))));
+                let detail = if error.kind() == io::ErrorKind::UnexpectedEof {
+                    "the data ends early".to_string()
+                } else {
+                    error.to_string()
+                };
+                sink(Err(Failure::new(source, format!("{what}: {detail}"))));
                 return;
             }
         }
     }
     if records == 0 {
         sink(Err(Failure::new(source, "empty WARC archive")));
+    } else if !emitted.get() {
+        sink(Err(Failure::new(
+            source,
+            format!("no HTML pages among {records} WARC records"),
+        )));
     }
 }
 
