@@ -108,7 +108,7 @@ fn the_same_report_without_front_matter_has_the_same_identity() {
     let with = one("seeds/004_412e8a489ef0d1c4.txt");
     let mut reports = Vec::new();
     read_bytes(
-        file[body_start..].as_bytes(),
+        &file.as_bytes()[body_start..],
         "-",
         None,
         &Config::default(),
