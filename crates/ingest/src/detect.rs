@@ -116,7 +116,7 @@ pub(crate) fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     }
     // Text in UTF-16 has NUL bytes but announces itself with a byte-order mark.
     let utf16 = bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff");
-    if !utf16 && bytes.iter().take(8192).any(|&b| b == 0) {
+    if !utf16 && bytes[..bytes.len().min(8192)].contains(&0) {
         return Some("contains NUL bytes");
     }
     None

@@ -3,7 +3,9 @@
 CREATE TABLE reports (
     id                INTEGER PRIMARY KEY,
     -- Public identifier: the first 16 hex digits of content_hash, longer if two hashes share them.
-    uid               TEXT    NOT NULL UNIQUE,
+    -- Unique by construction and looked up through content_hash's index (a uid is its prefix),
+    -- so it needs no index of its own.
+    uid               TEXT    NOT NULL,
     -- SHA-256 of the normalised body: the report's identity.
     content_hash      TEXT    NOT NULL UNIQUE,
     source            TEXT    NOT NULL,
@@ -18,11 +20,16 @@ CREATE TABLE reports (
     format            TEXT    NOT NULL,
     encoding          TEXT    NOT NULL,
     body              TEXT    NOT NULL,
-    original          BLOB    NOT NULL,
+    -- The bytes as read. When they end with the body verbatim (a UTF-8 text file: front matter,
+    -- then the body), only the part before the body is kept, in original_prefix, and original is
+    -- NULL: the same bytes, without storing the text twice.
+    original          BLOB,
+    original_prefix   BLOB,
     extra             TEXT    NOT NULL DEFAULT '{}',
     ingested_at       TEXT    NOT NULL,
     version           INTEGER NOT NULL DEFAULT 1 CHECK (version >= 1),
-    previous_id       INTEGER REFERENCES reports (id)
+    previous_id       INTEGER REFERENCES reports (id),
+    CHECK ((original IS NULL) <> (original_prefix IS NULL))
 ) STRICT;
 
 -- One row per (address, version): a re-run after a crash can never store a version twice.
@@ -67,6 +74,10 @@ CREATE VIRTUAL TABLE reports_fts USING fts5 (
     content = 'reports', content_rowid = 'id',
     tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- Merge index segments less eagerly than the default (4): bulk ingest is dominated by merge work,
+-- and searches stay fast with up to 16 segments per level.
+INSERT INTO reports_fts (reports_fts, rank) VALUES ('automerge', 16);
 
 CREATE TRIGGER reports_fts_insert AFTER INSERT ON reports BEGIN
     INSERT INTO reports_fts (rowid, title, body) VALUES (new.id, coalesce(new.title, ''), new.body);

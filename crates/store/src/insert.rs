@@ -56,11 +56,15 @@ impl Store {
             let mut latest_version = tx.prepare_cached(
                 "SELECT id, version FROM reports WHERE address = ?1 ORDER BY version DESC LIMIT 1",
             )?;
-            let mut uid_taken = tx.prepare_cached("SELECT 1 FROM reports WHERE uid = ?1")?;
+            // A uid is taken when any stored hash starts with it: a range on the hash index ('g' sorts
+            // after every hex digit).
+            let mut uid_taken = tx.prepare_cached(
+                "SELECT 1 FROM reports WHERE content_hash >= ?1 AND content_hash < ?1 || 'g'",
+            )?;
             let mut insert = tx.prepare_cached(
                 "INSERT INTO reports (uid, content_hash, source, address, url, title, outlet, published, language,
-                     language_detected, format, encoding, body, original, extra, ingested_at, version, previous_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+                     language_detected, format, encoding, body, original, original_prefix, extra, ingested_at, version, previous_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             )?;
 
             for report in reports {
@@ -112,6 +116,11 @@ impl Store {
                     digits = (digits + 4).min(report.content_hash.len());
                 };
 
+                let (original, original_prefix) =
+                    match report.original.strip_suffix(report.body.as_bytes()) {
+                        Some(prefix) => (None, Some(prefix)),
+                        None => (Some(report.original.as_slice()), None),
+                    };
                 insert.execute(params![
                     uid,
                     report.content_hash,
@@ -126,7 +135,8 @@ impl Store {
                     report.format.name(),
                     report.encoding,
                     report.body,
-                    report.original,
+                    original,
+                    original_prefix,
                     serde_json::to_string(&report.extra)?,
                     ingested_at,
                     version,

@@ -87,6 +87,9 @@ impl Store {
     }
 
     fn setup(mut conn: Connection) -> Result<Store> {
+        // A report row holds its body and its original bytes (often 10 KB together): with larger
+        // pages fewer of them spill into overflow chains. Takes effect only on a new database.
+        conn.execute_batch("PRAGMA page_size = 16384")?;
         // journal_mode answers with a row, so it is read rather than executed.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
         conn.execute_batch(

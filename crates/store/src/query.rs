@@ -109,10 +109,10 @@ impl Store {
         if key.len() < 4 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Ok(None);
         }
-        let pattern = format!("{}*", key.to_ascii_lowercase());
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT id FROM reports WHERE uid GLOB ?1 LIMIT 10")?;
+        let pattern = key.to_ascii_lowercase();
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id FROM reports WHERE content_hash >= ?1 AND content_hash < ?1 || 'g' LIMIT 10",
+        )?;
         let ids: Vec<i64> = statement
             .query_map([pattern], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
@@ -129,7 +129,7 @@ impl Store {
     fn report_by_id(&self, id: i64) -> Result<Option<Report>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT id, uid, content_hash, ingested_at, version, previous_id, source, url, title, outlet,
-                    published, language, language_detected, body, original, format, encoding, extra
+                    published, language, language_detected, body, original, format, encoding, extra, original_prefix
              FROM reports WHERE id = ?1",
         )?;
         let row = statement
@@ -151,7 +151,14 @@ impl Store {
                             language: row.get(11)?,
                             language_detected: row.get(12)?,
                             body: row.get(13)?,
-                            original: row.get(14)?,
+                            original: match row.get::<_, Option<Vec<u8>>>(14)? {
+                                Some(original) => original,
+                                None => {
+                                    let mut original: Vec<u8> = row.get(18)?;
+                                    original.extend_from_slice(row.get_ref(13)?.as_bytes()?);
+                                    original
+                                }
+                            },
                             format: SourceFormat::Text,
                             encoding: row.get(16)?,
                             extra: BTreeMap::new(),
@@ -262,7 +269,7 @@ impl Store {
     pub fn stats(&self) -> Result<Stats> {
         let c = &self.conn;
         let (reports, body_bytes, original_bytes): (u64, u64, u64) = c.query_row(
-            "SELECT count(*), coalesce(sum(length(CAST(body AS BLOB))), 0), coalesce(sum(length(original)), 0) FROM reports",
+            "SELECT count(*), coalesce(sum(length(CAST(body AS BLOB))), 0), coalesce(sum(coalesce(length(original), length(original_prefix) + length(CAST(body AS BLOB)))), 0) FROM reports",
             [],
             |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
         )?;
