@@ -556,3 +556,27 @@ mod tidy {
         );
     }
 }
+
+#[test]
+fn the_database_comes_from_vigil_db_when_no_flag_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("from-env.db");
+    let report = dir.path().join("r.txt");
+    std::fs::write(
+        &report,
+        "Gunmen killed three shepherds near the village at dawn, relatives said.",
+    )
+    .unwrap();
+    let output = vigil()
+        .current_dir(dir.path())
+        .env("VIGIL_DB", &db)
+        .args(["ingest", report.to_str().unwrap(), "--quiet"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(report_count(&db), 1);
+    assert!(
+        !dir.path().join("vigil.db").exists(),
+        "the default is not used when VIGIL_DB is set"
+    );
+}

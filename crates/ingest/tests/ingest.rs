@@ -543,7 +543,7 @@ fn an_unreadable_file_is_named() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
     let (reports, failures) = read_with(&path, &Config::default());
     // Root reads any file whatever its mode; everyone else must get the reason.
-    if unsafe_is_root() {
+    if running_as_root() {
         assert_eq!(reports.len(), 1);
     } else {
         assert_eq!(failures[0].reason, "cannot read: permission denied");
@@ -553,7 +553,7 @@ fn an_unreadable_file_is_named() {
     assert_eq!(failures[0].reason, "no such file or directory");
 }
 
-fn unsafe_is_root() -> bool {
+fn running_as_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .map(|s| {
             s.lines()
