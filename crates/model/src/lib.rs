@@ -1,8 +1,10 @@
-//! The types every vigil stage shares: reports, spans and their metadata.
+//! The types every vigil stage shares: reports, spans, and the incident vocabulary (mentions,
+//! places, dates, actors, figures and claims).
 //!
 //! `model` depends on no other vigil crate and does no I/O. A stage produces or consumes these
-//! values; only the `cli` crate composes stages. Later stages (extraction, linking) add their own
-//! types here (Mention, Incident, Claim) so that every crate speaks the same vocabulary.
+//! values; only the `cli` crate composes stages. Extraction, linking and exports all speak the
+//! vocabulary of [`Mention`], [`Place`], [`DateRange`], [`Actor`], [`Figure`] and [`Claim`], whose
+//! JSON form is the contract of DESIGN.md.
 //!
 //! ```
 //! use vigil_model::{Span, SourceFormat};
@@ -10,6 +12,10 @@
 //! assert_eq!(span.len(), 7);
 //! assert_eq!(SourceFormat::from_name("warc"), Some(SourceFormat::Warc));
 //! ```
+
+mod incident;
+
+pub use incident::*;
 
 use std::collections::BTreeMap;
 use std::fmt;
