@@ -476,7 +476,9 @@ pub struct Actor {
 }
 
 /// Who the victims were, as a class.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Victims {
     Civilians,
@@ -636,6 +638,51 @@ pub struct ReportRef {
 pub struct ExtractedReport {
     pub report: ReportRef,
     pub incidents: Vec<Mention>,
+}
+
+/// A report as an incident lists it among its sources.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IncidentReport {
+    /// The report's uid.
+    pub id: String,
+    pub source: String,
+    pub title: Option<String>,
+    pub published: Option<Date>,
+}
+
+/// Something about an incident an analyst must look at: the record shows disagreement, it never
+/// resolves it silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flag {
+    /// A stable snake-case code (`conflicting_perpetrators`, `conflicting_figures` ...).
+    pub code: String,
+    /// What the disagreement is, in words.
+    pub detail: String,
+}
+
+/// One real incident: the mentions of every report that tells it, linked, with reconciled
+/// figures. Its place and date are the most precise ones its mentions support.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Incident {
+    /// Stable public identifier.
+    pub id: String,
+    pub event_type: EventType,
+    pub sub_event_type: SubEventType,
+    pub date: DateRange,
+    pub place: Option<Place>,
+    pub actors: Vec<Actor>,
+    pub victims: Victims,
+    pub victim_identity: Option<String>,
+    /// Per kind: every claim of every report (with its report and publication date), and the
+    /// reconciled low / best / high with the rationale.
+    pub figures: BTreeMap<FigureKind, Figure>,
+    pub historical: bool,
+    #[serde(default)]
+    pub aggregate: bool,
+    pub reports: Vec<IncidentReport>,
+    /// The wider incident (a wave of violence) this one belongs to.
+    pub part_of: Option<String>,
+    pub flags: Vec<Flag>,
 }
 
 #[cfg(test)]
