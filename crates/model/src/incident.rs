@@ -570,6 +570,18 @@ pub struct Claim {
     /// That report's publication date.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published: Option<Date>,
+    /// The claimant's words as the report gives them ("the Observatory"), when linking has put
+    /// the canonical name ("Syrian Observatory for Human Rights") in `claimant`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimant_mention: Option<String>,
+    /// A newer claim of the same claimant replaces this one: kept and shown, not used for the
+    /// incident's low / best / high.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub superseded: bool,
+    /// The claimant is a party to the conflict or its media (a state news agency, an armed
+    /// group's outlet, a ministry).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub partisan: bool,
 }
 
 impl Claim {
