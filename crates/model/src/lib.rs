@@ -14,8 +14,10 @@
 //! ```
 
 mod incident;
+mod reference;
 
 pub use incident::*;
+pub use reference::*;
 
 use std::collections::BTreeMap;
 use std::fmt;
