@@ -1,5 +1,5 @@
-//! Text utilities shared by the stages: normalisation for identity, content hashing and language
-//! identification.
+//! Text utilities shared by the stages: normalisation for identity, content hashing, language
+//! identification and sentence boundaries.
 //!
 //! A report's identity is the hash of its *normalised* text, so that the same article saved twice
 //! (once with Windows line ends, once with a byte-order mark, once with a trailing blank line) is
@@ -13,8 +13,10 @@
 //! ```
 
 mod language;
+mod sentences;
 
 pub use language::detect_language;
+pub use sentences::{MAX_SENTENCE_BYTES, sentences};
 
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
