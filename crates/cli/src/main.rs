@@ -4,7 +4,9 @@
 //! failed, 2 for usage errors (clap's convention).
 
 mod bench;
+mod incidents_cmd;
 mod ingest_cmd;
+mod link_cmd;
 mod output;
 mod reports_cmd;
 mod synth;
@@ -55,6 +57,9 @@ enum Command {
     Stats,
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    Link(link_cmd::LinkArgs),
+    #[command(subcommand)]
+    Incidents(incidents_cmd::IncidentsCommand),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +81,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reports(command) => reports_cmd::run(&global, command),
         Command::Stats => reports_cmd::stats(&global),
         Command::Bench(command) => bench::run(&global, command),
+        Command::Link(args) => link_cmd::run(&global, &args),
+        Command::Incidents(command) => incidents_cmd::run(&global, command),
     }
 }
 

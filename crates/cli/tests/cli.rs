@@ -507,6 +507,7 @@ mod tidy {
             ("text", &[]),
             ("ingest", &["vigil-model", "vigil-text"]),
             ("store", &["vigil-model"]),
+            ("export", &["vigil-model"]),
             (
                 "cli",
                 &["vigil-ingest", "vigil-model", "vigil-store", "vigil-text"],

@@ -865,3 +865,41 @@ proptest::proptest! {
         proptest::prop_assert!(r.name.len() <= raw.len() + 64);
     }
 }
+
+// ------------------------------------------------------------------ the gold mentions as a fixture
+
+/// `tests/gold/mentions.jsonl` holds the gold mentions in the format of `vigil extract --format
+/// jsonl`, for the CLI's end-to-end test of linking independent of extraction. It must match
+/// what `gold_mentions` builds; `UPDATE_FIXTURES=1 cargo test -p vigil-link` rewrites it.
+#[test]
+fn gold_mentions_fixture_is_current() {
+    let (mentions, _) = gold_mentions();
+    let mut lines = String::new();
+    for (doc, _) in GOLD {
+        let incidents: Vec<Mention> = mentions
+            .iter()
+            .filter(|m| m.report.id == *doc)
+            .map(|m| m.mention.clone())
+            .collect();
+        let first = mentions.iter().find(|m| m.report.id == *doc).unwrap();
+        let report = ExtractedReport {
+            report: ReportRef {
+                id: doc.to_string(),
+                source: first.report.source.clone(),
+                title: None,
+                outlet: first.outlet.clone(),
+                published: first.report.published,
+                language: Some("en".into()),
+            },
+            incidents,
+        };
+        lines.push_str(&serde_json::to_string(&report).unwrap());
+        lines.push('\n');
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/gold/mentions.jsonl");
+    if std::env::var_os("UPDATE_FIXTURES").is_some() {
+        std::fs::write(path, &lines).unwrap();
+    }
+    let stored = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(stored == lines, "tests/gold/mentions.jsonl is stale: run UPDATE_FIXTURES=1 cargo test -p vigil-link");
+}

@@ -36,6 +36,7 @@
 //! # Ok::<(), vigil_store::Error>(())
 //! ```
 
+mod incidents;
 mod insert;
 mod query;
 
@@ -43,6 +44,10 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+pub use incidents::{
+    IncidentExtent, IncidentFilter, LinkStats, MentionKeys, NewIncident, NewMention,
+    PendingReport, Replaced, StoredMention, parse_day,
+};
 pub use insert::{Inserted, RunRecord};
 pub use query::{ListQuery, ReportSummary, SearchHit, SearchQuery, Stats};
 

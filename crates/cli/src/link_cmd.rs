@@ -1,0 +1,452 @@
+//! `vigil link`: link stored mentions into incidents, incrementally or by a full rebuild; and the
+//! linking engine `vigil ingest` runs after extraction.
+//!
+//! Incremental linking finds each unlinked mention's candidates through the store's indexes
+//! (box, name, administrative unit), re-links the components they touch together with the new
+//! mentions, replaces those components' incidents, and re-assigns waves around what changed.
+//! Because `vigil_link` clusters a component without looking outside it, the result is the one
+//! `vigil link --rebuild` gives (a test checks this).
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use serde::Serialize;
+use vigil_link::{Claimants, Config, Extent, Features, SourcedMention};
+use vigil_model::{EventType, ExtractedReport, Incident, Mention, PlacePrecision};
+use vigil_store::{IncidentExtent, MentionKeys, NewIncident, NewMention, Replaced, StoredMention, Store};
+
+use crate::{Global, now_utc, open_store, output};
+
+/// Link stored mentions into incidents.
+///
+/// Without options, links the mentions not linked yet (what `vigil ingest` does after
+/// extraction). --rebuild forgets every incident and links all mentions again; the result is the
+/// same as linking them incrementally. --mentions stores mentions produced elsewhere (JSON Lines
+/// in the format of `vigil extract --format jsonl`) for reports already stored, then links.
+#[derive(Args, Debug)]
+#[command(after_help = "Examples:\n  vigil link\n  vigil link --rebuild\n  vigil link --mentions extracted.jsonl")]
+pub struct LinkArgs {
+    /// Forget every incident and link all mentions again.
+    #[arg(long)]
+    rebuild: bool,
+    /// Store the mentions in this JSON Lines file (one report per line) before linking; each
+    /// line's `report.id` names a stored report by uid, or by the file name of its source.
+    #[arg(long, value_name = "FILE")]
+    mentions: Option<PathBuf>,
+    /// Extractor version recorded for --mentions.
+    #[arg(long, default_value = "imported", requires = "mentions")]
+    extractor_version: String,
+}
+
+/// What a linking run did.
+#[derive(Debug, Default, Serialize)]
+pub struct LinkSummary {
+    pub mentions_linked: u64,
+    pub components: u64,
+    pub incidents_written: u64,
+    pub incidents_removed: u64,
+    pub waves_assigned: u64,
+    pub seconds: f64,
+}
+
+pub fn run(global: &Global, args: &LinkArgs) -> Result<ExitCode> {
+    let mut store = open_store(global)?;
+    let config = Config::default();
+    if let Some(path) = &args.mentions {
+        let stored = import_mentions(&mut store, path, &args.extractor_version, &config)?;
+        if !global.quiet && !global.json {
+            eprintln!("stored the mentions of {stored} reports from {}", path.display());
+        }
+    }
+    let summary = if args.rebuild {
+        rebuild(&mut store, &config)?
+    } else {
+        link_pending(&mut store, &config)?
+    };
+    if global.json {
+        output::print_json(&summary)?;
+    } else if !global.quiet {
+        let stats = store.link_stats()?;
+        println!(
+            "linked {} mentions in {:.2} s: {} incidents written, {} replaced; the store holds {} incidents ({} waves, {} parts of waves, {} flagged) from {} mentions",
+            summary.mentions_linked,
+            summary.seconds,
+            summary.incidents_written,
+            summary.incidents_removed,
+            stats.incidents,
+            stats.waves,
+            stats.parts,
+            stats.flagged,
+            stats.mentions,
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The encoded features and search keys of a mention about to be stored.
+pub fn prepare<'m>(
+    mention: &'m Mention,
+    report_uid: &str,
+    published: Option<jiff::civil::Date>,
+    config: &Config,
+) -> NewMention<'m> {
+    let features = Features::of(mention, 0, vigil_link::report_number(report_uid), published, config);
+    let keys = features.search_keys(config).map(|k| MentionKeys {
+        day_min: k.day_min,
+        day_max: k.day_max,
+        lat_min: k.lat_min,
+        lat_max: k.lat_max,
+        lon_min: k.lon_min,
+        lon_max: k.lon_max,
+        name_key: k.name_key,
+        admin_key: k.admin_key,
+        coarse: k.coarse,
+    });
+    NewMention {
+        mention,
+        features: features.encode(),
+        keys,
+    }
+}
+
+/// Stores one report's mentions (replacing an earlier extraction).
+pub fn store_mentions(
+    store: &mut Store,
+    report_id: i64,
+    report_uid: &str,
+    published: Option<jiff::civil::Date>,
+    extractor_version: &str,
+    mentions: &[Mention],
+    diagnostics: &serde_json::Value,
+    config: &Config,
+) -> Result<Replaced> {
+    let prepared: Vec<NewMention<'_>> = mentions
+        .iter()
+        .map(|m| prepare(m, report_uid, published, config))
+        .collect();
+    Ok(store.replace_mentions(report_id, extractor_version, &now_utc(), &prepared, diagnostics)?)
+}
+
+fn import_mentions(store: &mut Store, path: &PathBuf, version: &str, config: &Config) -> Result<u64> {
+    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut by_stem: HashMap<String, i64> = HashMap::new();
+    for summary in store.list(&vigil_store::ListQuery::default())? {
+        let stem = std::path::Path::new(&summary.source)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        by_stem.insert(stem, summary.id);
+    }
+    let mut stored = 0;
+    for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let extracted: ExtractedReport = serde_json::from_str(&line)
+            .with_context(|| format!("{}:{}: not an extracted report", path.display(), n + 1))?;
+        let report = match store.report(&extracted.report.id).ok().flatten() {
+            Some(report) => report,
+            None => match by_stem.get(&extracted.report.id).and_then(|&id| store.report(&id.to_string()).ok().flatten()) {
+                Some(report) => report,
+                None => bail!("{}:{}: no stored report {:?}", path.display(), n + 1, extracted.report.id),
+            },
+        };
+        let published = report.incoming.published.as_deref().and_then(vigil_store::parse_day);
+        store_mentions(
+            store,
+            report.id,
+            &report.uid,
+            published,
+            version,
+            &extracted.incidents,
+            &serde_json::Value::Array(vec![]),
+            config,
+        )?;
+        stored += 1;
+    }
+    Ok(stored)
+}
+
+fn decode(id: i64, bytes: &[u8]) -> Result<Features> {
+    let mut f = Features::decode(bytes)
+        .with_context(|| format!("mention {id}: stored features cannot be read; run `vigil link --rebuild` after re-extraction"))?;
+    f.key = id as u64;
+    Ok(f)
+}
+
+fn sourced(m: StoredMention) -> SourcedMention {
+    SourcedMention {
+        key: m.id as u64,
+        ordinal: m.ordinal,
+        report: m.report,
+        outlet: m.outlet,
+        mention: m.mention,
+    }
+}
+
+/// Assembles the incidents of `clusters` (mention ids) and the bookkeeping the store keeps.
+fn assemble_clusters(
+    store: &Store,
+    clusters: &[(Vec<i64>, i64)],
+    config: &Config,
+) -> Result<Vec<(Incident, i64, i64, Option<(i32, i32)>, bool, Vec<i64>)>> {
+    let claimants = Claimants::bundled();
+    let mut out = Vec::with_capacity(clusters.len());
+    for (ids, component) in clusters {
+        let stored: Vec<SourcedMention> = store.stored_mentions(ids)?.into_iter().map(sourced).collect();
+        if stored.is_empty() {
+            continue;
+        }
+        let members: Vec<&SourcedMention> = stored.iter().collect();
+        let incident = vigil_link::assemble(&members, claimants);
+        let anchor = ids.iter().copied().min().unwrap_or(0);
+        let extent = vigil_link::extent_of(&incident, anchor as u64, config);
+        out.push((incident, anchor, *component, extent.days, extent.dated, ids.clone()));
+    }
+    Ok(out)
+}
+
+fn write_incidents(
+    store: &mut Store,
+    stale_components: &[i64],
+    built: &[(Incident, i64, i64, Option<(i32, i32)>, bool, Vec<i64>)],
+    rebuild: bool,
+) -> Result<Vec<String>> {
+    let new: Vec<NewIncident<'_>> = built
+        .iter()
+        .map(|(incident, anchor, component, days, dated, members)| NewIncident {
+            incident,
+            anchor: *anchor,
+            component: *component,
+            days: *days,
+            dated: *dated,
+            members,
+        })
+        .collect();
+    if rebuild {
+        store.insert_incidents(&new)?;
+        Ok(Vec::new())
+    } else {
+        Ok(store.replace_incidents(stale_components, &new)?)
+    }
+}
+
+/// Links every unlinked mention with what it touches.
+pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
+    let started = Instant::now();
+    let mut summary = LinkSummary::default();
+    let unlinked: Vec<Features> = store
+        .unlinked_features()?
+        .into_iter()
+        .map(|(id, bytes)| decode(id, &bytes))
+        .collect::<Result<_>>()?;
+    if unlinked.is_empty() {
+        summary.seconds = started.elapsed().as_secs_f64();
+        return Ok(summary);
+    }
+    summary.mentions_linked = unlinked.len() as u64;
+    // Components holding a candidate of a new mention.
+    let mut touched: BTreeSet<i64> = BTreeSet::new();
+    let mut seen: HashMap<i64, Option<(Features, Option<i64>)>> = HashMap::new();
+    for new in &unlinked {
+        let Some(k) = new.search_keys(config) else { continue };
+        let keys = MentionKeys {
+            day_min: k.day_min,
+            day_max: k.day_max,
+            lat_min: k.lat_min,
+            lat_max: k.lat_max,
+            lon_min: k.lon_min,
+            lon_max: k.lon_max,
+            name_key: k.name_key,
+            admin_key: k.admin_key,
+            coarse: k.coarse,
+        };
+        let ids = store.candidate_mentions(&keys)?;
+        let unknown: Vec<i64> = ids.iter().copied().filter(|id| !seen.contains_key(id)).collect();
+        for (id, bytes, component) in store.mention_features(&unknown)? {
+            seen.insert(id, Some((decode(id, &bytes)?, component)));
+        }
+        for id in ids {
+            if let Some(Some((candidate, Some(component)))) = seen.get(&id)
+                && vigil_link::is_candidate(new, candidate, config)
+            {
+                touched.insert(*component);
+            }
+        }
+    }
+    let touched: Vec<i64> = touched.into_iter().collect();
+    let mut features: Vec<Features> = store
+        .component_features(&touched)?
+        .into_iter()
+        .map(|(id, bytes)| decode(id, &bytes))
+        .collect::<Result<_>>()?;
+    features.extend(unlinked);
+    let linking = vigil_link::link(&features, config);
+    summary.components = linking.component.iter().collect::<BTreeSet<_>>().len() as u64;
+    let clusters: Vec<(Vec<i64>, i64)> = linking
+        .clusters
+        .iter()
+        .map(|c| {
+            let ids: Vec<i64> = c.iter().map(|&i| features[i].key as i64).collect();
+            (ids, linking.component[c[0]] as i64)
+        })
+        .collect();
+    let built = assemble_clusters(store, &clusters, config)?;
+    let removed = write_incidents(store, &touched, &built, false)?;
+    summary.incidents_written = built.len() as u64;
+    summary.incidents_removed = removed.len() as u64;
+
+    // Waves around what changed.
+    let mut locals: HashMap<String, IncidentExtent> = HashMap::new();
+    let slack = config.date_slack_days;
+    for (incident, anchor, _, days, dated, _) in &built {
+        let extent = stored_extent(incident, *anchor, *days, *dated);
+        if incident.aggregate {
+            if let Some((w0, w1)) = *days {
+                for e in store.incident_extents(w0 - slack - config.undated_window_days, w1 + slack, false)? {
+                    if !e.aggregate {
+                        locals.insert(e.uid.clone(), e);
+                    }
+                }
+            }
+        } else {
+            locals.insert(extent.uid.clone(), extent);
+        }
+    }
+    for e in store.parts_of(&removed)?.into_iter().chain(store.dangling_parts()?) {
+        locals.insert(e.uid.clone(), e);
+    }
+    let mut changes = Vec::new();
+    let mut locals: Vec<IncidentExtent> = locals.into_values().collect();
+    locals.sort_by(|a, b| a.uid.cmp(&b.uid));
+    for local in &locals {
+        let Some((l0, l1)) = local.days else {
+            if local.part_of.is_some() {
+                changes.push((local.uid.clone(), None));
+            }
+            continue;
+        };
+        let mine = extent(local);
+        let waves = store.incident_extents(l0 - slack, l1 + slack + config.undated_window_days, true)?;
+        let best = waves
+            .iter()
+            .filter_map(|w| vigil_link::covers(&extent(w), &mine, config).map(|t| (t, &w.uid)))
+            .min();
+        let wave = best.map(|(_, uid)| uid.clone());
+        if wave != local.part_of {
+            changes.push((local.uid.clone(), wave));
+        }
+    }
+    summary.waves_assigned = changes.iter().filter(|c| c.1.is_some()).count() as u64;
+    store.set_part_of(&changes)?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn stored_extent(incident: &Incident, anchor: i64, days: Option<(i32, i32)>, dated: bool) -> IncidentExtent {
+    let place = incident.place.as_ref();
+    IncidentExtent {
+        uid: incident.id.clone(),
+        anchor,
+        event_type: incident.event_type.code().to_string(),
+        aggregate: incident.aggregate,
+        days,
+        dated,
+        lat: place.map(|p| p.lat),
+        lon: place.map(|p| p.lon),
+        place_precision: place.map(|p| p.precision.code().to_string()),
+        country: place.and_then(|p| p.country.clone()),
+        admin1: place.and_then(|p| p.admin1.clone()),
+        part_of: None,
+    }
+}
+
+/// The `vigil_link` form of a stored incident's extent.
+fn extent(e: &IncidentExtent) -> Extent {
+    let precision = e.place_precision.as_deref().and_then(|p| {
+        [
+            PlacePrecision::Settlement,
+            PlacePrecision::District,
+            PlacePrecision::Admin2,
+            PlacePrecision::Admin1,
+            PlacePrecision::Country,
+            PlacePrecision::Region,
+        ]
+        .into_iter()
+        .find(|x| x.code() == p)
+    });
+    Extent {
+        key: e.anchor as u64,
+        event_type: EventType::from_code(&e.event_type).unwrap_or(EventType::ViolenceAgainstCivilians),
+        aggregate: e.aggregate,
+        days: e.days,
+        dated: e.dated,
+        place: match (e.lat, e.lon, precision) {
+            (Some(lat), Some(lon), Some(p)) => Some((lat, lon, p)),
+            _ => None,
+        },
+        country: e.country.clone(),
+        admin1: e.admin1.as_deref().map(vigil_link::features::fold_place_name),
+    }
+}
+
+/// Forgets every incident and links all mentions again.
+pub fn rebuild(store: &mut Store, config: &Config) -> Result<LinkSummary> {
+    let started = Instant::now();
+    let mut summary = LinkSummary::default();
+    store.clear_incidents()?;
+    let mut features = Vec::new();
+    store.for_each_mention_features(|id, bytes| {
+        match Features::decode(bytes) {
+            Some(mut f) => {
+                f.key = id as u64;
+                features.push(f);
+            }
+            None => {
+                return Err(vigil_store::Error::Corrupt(format!(
+                    "mention {id}: stored features cannot be read"
+                )));
+            }
+        }
+        Ok(())
+    })?;
+    summary.mentions_linked = features.len() as u64;
+    let linking = vigil_link::link(&features, config);
+    summary.components = linking.component.iter().collect::<BTreeSet<_>>().len() as u64;
+    for chunk in linking.clusters.chunks(2000) {
+        let clusters: Vec<(Vec<i64>, i64)> = chunk
+            .iter()
+            .map(|c| {
+                let ids: Vec<i64> = c.iter().map(|&i| features[i].key as i64).collect();
+                (ids, linking.component[c[0]] as i64)
+            })
+            .collect();
+        let built = assemble_clusters(store, &clusters, config)?;
+        write_incidents(store, &[], &built, true)?;
+        summary.incidents_written += built.len() as u64;
+    }
+    drop(features);
+    // Waves over everything.
+    let mut uids = Vec::new();
+    let mut extents = Vec::new();
+    store.for_each_incident_extent(|e| {
+        extents.push(extent(&e));
+        uids.push(e.uid);
+    })?;
+    let waves = vigil_link::assign_waves(&extents, config);
+    let changes: Vec<(String, Option<String>)> = waves
+        .iter()
+        .enumerate()
+        .filter_map(|(i, w)| w.map(|w| (uids[i].clone(), Some(uids[w].clone()))))
+        .collect();
+    summary.waves_assigned = changes.len() as u64;
+    store.set_part_of(&changes)?;
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
