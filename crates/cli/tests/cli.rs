@@ -507,6 +507,7 @@ mod tidy {
             ("text", &[]),
             ("ingest", &["vigil-model", "vigil-text"]),
             ("store", &["vigil-model"]),
+            ("gazetteer", &["vigil-model"]),
             ("export", &["vigil-model"]),
             (
                 "cli",

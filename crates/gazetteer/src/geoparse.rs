@@ -1,0 +1,1454 @@
+//! Recognition and resolution of place names in a whole report: candidate spans from the index,
+//! context cues and filters, then disambiguation by the document.
+
+use std::collections::{HashMap, HashSet};
+
+use fst::raw::{Fst, Output};
+use serde::{Deserialize, Serialize};
+use vigil_model::{Place, PlacePrecision, Span, haversine_km};
+
+use crate::index::{NONE, flag};
+use crate::key::{self, is_arabic_char, is_word_mark};
+use crate::lexicon::CueKind;
+use crate::resolve::{self, Cand, Candidate, MatchKind};
+use crate::{Gazetteer, PlaceId};
+
+/// Options of [`find_places`].
+#[derive(Debug, Clone)]
+pub struct GeoparseConfig {
+    /// ISO alpha-2 code of the country the report is about, when known (e.g. from its metadata).
+    pub country_hint: Option<String>,
+    /// Spans known not to be places (actor names found by extraction): no place is taken from
+    /// text that overlaps them.
+    pub exclude: Vec<Span>,
+    /// How many ranked candidates each mention keeps (default 5).
+    pub max_candidates: usize,
+    /// Below this probability that a place is meant at all, a mention gets no place ("none of
+    /// these"); default 0.35.
+    pub min_score: f32,
+}
+
+impl Default for GeoparseConfig {
+    fn default() -> GeoparseConfig {
+        GeoparseConfig {
+            country_hint: None,
+            exclude: Vec::new(),
+            max_candidates: 5,
+            min_score: 0.35,
+        }
+    }
+}
+
+/// One place name found in a report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceMention {
+    pub span: Span,
+    pub text: String,
+    /// The chosen place; `None` when no candidate is good enough ("none of these").
+    pub place: Option<Place>,
+    /// Confidence in the choice, 0 to 1.
+    pub score: f32,
+    /// The best candidates, ranked, each with its score and reasons.
+    pub candidates: Vec<Candidate>,
+    /// The context cue that supported the mention ("the village of", "in", "countryside").
+    pub cue: Option<String>,
+    /// True when the name is part of a longer proper name ("Homs Operations Room", "Syria
+    /// Direct"): it names a place only indirectly.
+    #[serde(default)]
+    pub modifier: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    /// Only spaces (no line break).
+    Space,
+    /// A hyphen, possibly with spaces.
+    Hyphen,
+    /// A comma.
+    Comma,
+    /// Anything that ends a name: sentence punctuation, a line break, brackets, quotes.
+    Break,
+}
+
+#[derive(Debug, Clone)]
+struct Tok {
+    start: usize,
+    end: usize,
+    arabic: bool,
+    cap: bool,
+    all_caps: bool,
+    lower: String,
+    key: String,
+    skel: String,
+    /// What separates this token from the next.
+    gap_after: Gap,
+    /// True when the token starts a sentence (or the text).
+    sentence_start: bool,
+    /// True when a line break follows the token.
+    line_end: bool,
+}
+
+fn tokenize(text: &str) -> Vec<Tok> {
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut gap_text_start = 0usize;
+    let mut i = 0usize;
+    let bytes = text.as_bytes();
+    let mut sentence_start = true;
+    while i < text.len() {
+        let c = text[i..].chars().next().unwrap_or(' ');
+        if !(c.is_alphanumeric()) {
+            i += c.len_utf8();
+            continue;
+        }
+        // A word: letters, digits, combining marks and inner word marks.
+        let start = i;
+        let mut end = i;
+        let mut j = i;
+        let arabic = is_arabic_char(c);
+        while j < text.len() {
+            let d = text[j..].chars().next().unwrap_or(' ');
+            let inner_mark = is_word_mark(d)
+                && text[j + d.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|n| n.is_alphanumeric());
+            let same_script = !d.is_alphabetic()
+                || is_arabic_char(d) == arabic
+                || unicode_normalization::char::is_combining_mark(d);
+            if (d.is_alphanumeric()
+                || unicode_normalization::char::is_combining_mark(d)
+                || inner_mark)
+                && same_script
+            {
+                j += d.len_utf8();
+                if !is_word_mark(d) {
+                    end = j;
+                }
+            } else {
+                break;
+            }
+        }
+        let mut word_end = end;
+        // Possessive: "Syria's" is the word "Syria".
+        let w = &text[start..end];
+        for suffix in ["'s", "\u{2019}s", "'S"] {
+            if w.len() > suffix.len() + 1 && w.ends_with(suffix) {
+                word_end = end - suffix.len();
+            }
+        }
+        let word = &text[start..word_end];
+        // Gap before this token decides the previous token's gap_after.
+        if let Some(prev) = toks.last_mut() {
+            prev.gap_after = classify_gap(&text[gap_text_start..start]);
+            prev.line_end = text[gap_text_start..start].contains('\n');
+            if prev.gap_after == Gap::Break && ends_sentence(&text[gap_text_start..start]) {
+                sentence_start = true;
+            }
+        }
+        let first = word.chars().next().unwrap_or(' ');
+        let cap = !arabic && first.is_uppercase();
+        let all_caps = !arabic
+            && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && word.chars().all(|c| !c.is_lowercase());
+        let mut key = String::new();
+        let lower = word.to_lowercase();
+        if arabic {
+            key::word_key_into(strip_arabic_clitic(word), &mut key);
+        } else {
+            key::word_key_into(word, &mut key);
+        }
+        let mut skel = String::new();
+        key::skeleton_word_into(&key, &mut skel);
+        toks.push(Tok {
+            start,
+            end: word_end,
+            arabic,
+            cap,
+            all_caps,
+            lower,
+            key,
+            skel,
+            gap_after: Gap::Break,
+            sentence_start,
+            line_end: false,
+        });
+        sentence_start = false;
+        gap_text_start = word_end;
+        i = j.max(i + 1);
+        let _ = bytes;
+    }
+    toks
+}
+
+/// Tokens of a title-case line (most words capitalised, such as a headline) are treated like
+/// sentence starts: their capitals say nothing.
+fn mark_headlines(toks: &mut [Tok]) {
+    let mut start = 0;
+    while start < toks.len() {
+        let mut end = start;
+        while end + 1 < toks.len() && !toks[end].line_end {
+            end += 1;
+        }
+        let latin: Vec<&Tok> = toks[start..=end]
+            .iter()
+            .filter(|t| !t.arabic && t.lower.len() > 3)
+            .collect();
+        let caps = latin.iter().filter(|t| t.cap).count();
+        if latin.len() >= 3 && caps * 10 >= latin.len() * 7 {
+            for t in &mut toks[start..=end] {
+                t.sentence_start = true;
+            }
+        }
+        start = end + 1;
+    }
+}
+
+fn ends_sentence(gap: &str) -> bool {
+    gap.contains(['.', '!', '?', '\n', ':', ';', '\u{061F}', '|', '#'])
+}
+
+fn classify_gap(gap: &str) -> Gap {
+    if gap.chars().all(|c| c == ' ' || c == '\t' || c == '\u{a0}') {
+        return Gap::Space;
+    }
+    let trimmed = gap.trim_matches([' ', '\u{a0}']);
+    if matches!(trimmed, "-" | "\u{2010}" | "\u{2011}") {
+        return Gap::Hyphen;
+    }
+    if trimmed == "," || trimmed == "\u{060C}" {
+        return Gap::Comma;
+    }
+    Gap::Break
+}
+
+/// "والرقة" (and al-Raqqa), "بالرقة" (in al-Raqqa): a one-letter clitic before the article.
+fn strip_arabic_clitic(word: &str) -> &str {
+    for clitic in ['و', 'ب', 'ل', 'ف', 'ك'] {
+        if let Some(rest) = word.strip_prefix(clitic)
+            && (rest.starts_with("ال") || (clitic == 'ل' && rest.starts_with('ل')))
+            && rest.chars().count() >= 4
+        {
+            return rest;
+        }
+    }
+    word
+}
+
+/// Lowercase words allowed inside a multi-word name ("Dayr az Zawr", "Rio de Janeiro").
+const CONNECTORS: &[&str] = &[
+    "al", "el", "as", "ash", "ad", "ar", "at", "az", "an", "ez", "es", "ed", "er", "et", "en", "a",
+    "de", "del", "della", "di", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "los",
+    "las", "of", "upon", "on", "sur", "am", "im", "an", "der", "bin", "ibn", "bani", "beni", "al-",
+    "y", "e", "und", "and", "the",
+];
+
+/// A recognised candidate span before resolution.
+#[derive(Debug, Clone)]
+struct Draft {
+    first: usize,
+    last: usize,
+    start: usize,
+    end: usize,
+    key: String,
+    cands: Vec<Cand>,
+    cue: Option<(String, CueKind)>,
+    follow: Option<(String, CueKind)>,
+    modifier: bool,
+    /// Set for region phrases and composed regions: the place is fixed.
+    fixed: Option<Place>,
+    /// District construction: the district's name, and the mention index of its city.
+    district_of: Option<usize>,
+    district_cue: bool,
+    weak: bool,
+    /// End of the place-kind word after the name ("province"), for widening the span.
+    follow_end: Option<usize>,
+}
+
+/// Finds and resolves every place name in `text` (a whole report: the other places it names
+/// are the context of each). Mentions come in text order.
+pub fn find_places(gaz: &Gazetteer, text: &str, config: &GeoparseConfig) -> Vec<PlaceMention> {
+    let mut toks = tokenize(text);
+    mark_headlines(&mut toks);
+    let lex = &gaz.lex;
+    let strict_fst = gaz.index.strict.as_fst();
+    let skel_fst = gaz.index.skeleton.as_fst();
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut person_words = person_pass(&toks, lex);
+    let mut demonym_countries: HashMap<String, f32> = HashMap::new();
+    let regions = region_phrases(gaz);
+    let excluded = |s: usize, e: usize| config.exclude.iter().any(|x| x.start < e && s < x.end);
+
+    let mut i = 0;
+    'outer: while i < toks.len() {
+        let t = &toks[i];
+        // Curated region phrases may be lowercase ("coastal regions", "eastern Ghouta").
+        if let Some((last, id)) = match_region(&toks, i, &regions) {
+            if !excluded(t.start, toks[last].end) {
+                let e = gaz.entry(PlaceId(id));
+                let contextual = gaz.index.row(id).flags & flag::CONTEXTUAL != 0;
+                drafts.push(Draft {
+                    first: i,
+                    last,
+                    start: t.start,
+                    end: toks[last].end,
+                    key: String::new(),
+                    cands: vec![Cand {
+                        id,
+                        kind: MatchKind::Key,
+                        primary: true,
+                        prior: 2.0,
+                        skeleton_len: 0,
+                    }],
+                    cue: None,
+                    follow: None,
+                    modifier: false,
+                    fixed: Some(e.to_place()),
+                    district_of: None,
+                    district_cue: false,
+                    weak: contextual,
+                    follow_end: None,
+                });
+                i = last + 1;
+                continue;
+            }
+        }
+        if let Some(cc) = lex.demonyms.get(&t.lower) {
+            if !cc.is_empty() {
+                *demonym_countries.entry(cc.clone()).or_default() += 1.0;
+            }
+            i += 1;
+            continue;
+        }
+        let article_start = !t.arabic
+            && key::is_article(&t.lower)
+            && (t.gap_after == Gap::Hyphen || (t.cap && t.gap_after == Gap::Space))
+            || (t.lower == "a" && t.gap_after == Gap::Hyphen);
+        let can_start = t.arabic || (t.cap && !t.key.is_empty()) || article_start;
+        if !can_start {
+            i += 1;
+            continue;
+        }
+        // Walk both maps token by token; remember the longest final state.
+        let mut ends: Vec<usize> = Vec::new(); // last tokens of names the maps know
+        // The strict key of a multi-word name is the refolded concatenation of its words' keys
+        // (see key::refold): rules may apply across the boundary, so the walk re-checks the
+        // joined key, and stops once even its stable part (all but the last bytes) leads nowhere.
+        let mut joined = String::new();
+        let mut strict_alive = true;
+        let mut strict_hit = false;
+        let mut skel_state = Some(WalkState::root(skel_fst));
+        let mut j = i;
+        let mut any_content = false;
+        while j < toks.len() && j < i + 7 {
+            let tj = &toks[j];
+            if j > i {
+                let prev = &toks[j - 1];
+                if !matches!(prev.gap_after, Gap::Space | Gap::Hyphen) {
+                    break;
+                }
+                let connector = !tj.arabic && CONNECTORS.contains(&tj.lower.as_str()) && !tj.cap;
+                let ok = if t.arabic {
+                    tj.arabic
+                } else {
+                    !tj.arabic
+                        && (tj.cap
+                            || connector
+                            || (prev.gap_after == Gap::Hyphen && !tj.lower.is_empty()))
+                };
+                if !ok {
+                    break;
+                }
+            }
+            let is_art = !tj.arabic
+                && (key::is_article(&tj.lower) || (tj.lower == "a" && tj.gap_after == Gap::Hyphen));
+            if !is_art {
+                any_content = true;
+                joined.push_str(&tj.key);
+                let combined = if j == i || !joined.is_ascii() {
+                    joined.clone()
+                } else {
+                    key::refold(&joined)
+                };
+                let stable = combined.len().saturating_sub(3);
+                strict_alive = combined.is_char_boundary(stable)
+                    && WalkState::root(strict_fst)
+                        .feed(strict_fst, &combined.as_bytes()[..stable])
+                        .is_some();
+                strict_hit = strict_alive && gaz.index.strict.contains_key(&combined);
+                skel_state = skel_state.and_then(|s| s.feed(skel_fst, tj.skel.as_bytes()));
+            }
+            if !strict_alive && skel_state.is_none() {
+                break;
+            }
+            // A name may not end on a lowercase connector.
+            let ends_ok = any_content
+                && (tj.cap || tj.arabic || (!CONNECTORS.contains(&tj.lower.as_str()) && j > i));
+            if ends_ok {
+                let sh = strict_hit;
+                let kh = skel_state.as_ref().is_some_and(|s| s.is_final(skel_fst));
+                if sh || kh {
+                    ends.push(j);
+                }
+            }
+            j += 1;
+        }
+        'ends: for &last in ends.iter().rev() {
+            let (start, end) = (toks[i].start, toks[last].end);
+            let key: String = key::refold(
+                &(i..=last)
+                    .filter(|&k| {
+                        !(key::is_article(&toks[k].lower) || toks[k].lower == "a") || toks[k].arabic
+                    })
+                    .map(|k| toks[k].key.as_str())
+                    .collect::<String>(),
+            );
+            let skel: String = (i..=last)
+                .filter(|&k| {
+                    !(key::is_article(&toks[k].lower) || toks[k].lower == "a") || toks[k].arabic
+                })
+                .map(|k| toks[k].skel.as_str())
+                .collect();
+            if excluded(start, end) {
+                i = last + 1;
+                continue 'outer;
+            }
+            let single = (i..=last)
+                .filter(|&k| !key::is_article(&toks[k].lower))
+                .count()
+                == 1;
+            let content = &toks[last];
+            // Contractions ("We've", "I'm"), single letters and person titles are no places.
+            let contraction = [
+                "\u{2019}ve",
+                "'ve",
+                "\u{2019}re",
+                "'re",
+                "\u{2019}ll",
+                "'ll",
+                "\u{2019}m",
+                "'m",
+                "\u{2019}d",
+                "'d",
+                "n\u{2019}t",
+                "n't",
+            ]
+            .iter()
+            .any(|s| content.lower.ends_with(s));
+            if single
+                && (contraction
+                    || content.lower.chars().count() < 2
+                    || lex.person_titles.contains(&content.lower))
+            {
+                i = last + 1;
+                continue 'outer;
+            }
+            // Words that are never places on their own.
+            if single && !content.arabic && lex.never_alone.contains(&content.lower) {
+                i = last + 1;
+                continue 'outer;
+            }
+            if single && person_words.contains(&content.lower) {
+                i = last + 1;
+                continue 'outer;
+            }
+            // Person names: a title before, or a given name followed by another capitalised word.
+            let before = (i > 0).then(|| &toks[i - 1]);
+            let after = toks.get(last + 1);
+            let joined_after = after.filter(|_| toks[last].gap_after == Gap::Space);
+            let joined_before = before.filter(|b| b.gap_after == Gap::Space);
+            let title_before = joined_before.is_some_and(|b| lex.person_titles.contains(&b.lower));
+            let given_first = !t.arabic && lex.given_names.contains(&toks[i].lower);
+            let cap_after = joined_after
+                .is_some_and(|a| a.cap && !a.all_caps && !lex.follow.contains_key(&a.lower));
+            let cap_before = joined_before.is_some_and(|b| {
+                b.cap
+                    && !b.sentence_start
+                    && !lex.never_alone.contains(&b.lower)
+                    && !lex.demonyms.contains_key(&b.lower)
+                    && !key::is_article(&b.lower)
+            });
+            let given_before = joined_before.is_some_and(|b| lex.given_names.contains(&b.lower));
+            let verb_after = joined_after.is_some_and(|a| lex.person_verbs.contains(&a.lower));
+            if title_before || (given_first && (cap_after || verb_after)) || given_before {
+                for k in i..=last {
+                    person_words.insert(toks[k].lower.clone());
+                }
+                if let Some(a) = joined_after.filter(|a| a.cap) {
+                    person_words.insert(a.lower.clone());
+                }
+                i = last + 1;
+                continue 'outer;
+            }
+            let org_after =
+                joined_after.is_some_and(|a| a.cap && lex.organisation_heads.contains(&a.lower));
+            let modifier = org_after
+                || cap_before
+                || (cap_after
+                    && !org_after
+                    && joined_after.is_some_and(|a| !a.cap || !lex.follow.contains_key(&a.lower)));
+            let cue = preceding_cue(&toks, i, lex);
+            let follow =
+                joined_after.and_then(|a| lex.follow.get(&a.lower).map(|k| (a.lower.clone(), *k)));
+            // English words ("Hope", "Armed", "Room") need a cue and must not open a sentence or
+            // stand in a headline; acronyms ("SNA", "HTS") are rarely places.
+            let english = !content.arabic
+                && (i..=last).all(|k| {
+                    key::is_article(&toks[k].lower)
+                        || lex.english_words.contains(&toks[k].lower)
+                        || CONNECTORS.contains(&toks[k].lower.as_str())
+                });
+            let real_cue = cue
+                .as_ref()
+                .is_some_and(|c| !matches!(c.1, CueKind::List | CueKind::Of))
+                || follow.is_some();
+            let mut weak = english && (!real_cue || content.sentence_start);
+            let upper = content.lower.chars().count() <= 5
+                && text[content.start..content.end]
+                    .chars()
+                    .filter(|c| c.is_uppercase())
+                    .count()
+                    >= 2
+                && text[content.start..content.end]
+                    .chars()
+                    .filter(|c| c.is_lowercase())
+                    .count()
+                    <= 1;
+            let acronym =
+                single && upper && !(content.all_caps && content.end - content.start >= 5);
+            if acronym {
+                weak = true;
+            }
+            let mut cands = resolve::gather(gaz, &key, &skel);
+            // Spelling variants only where transliteration varies: the detailed countries, the
+            // report's country, or big places; never for English words and acronyms.
+            let hint = config
+                .country_hint
+                .as_ref()
+                .and_then(|h| gaz.index.country_by_iso.get(&h.to_ascii_uppercase()))
+                .copied();
+            cands.retain(|c| {
+                if c.kind == MatchKind::Key {
+                    return true;
+                }
+                if english || acronym {
+                    return false;
+                }
+                let r = gaz.index.row(c.id);
+                let local = r.flags & flag::DETAILED != 0 || Some(r.country) == hint;
+                local || (c.kind == MatchKind::Skeleton && r.population >= 100_000)
+            });
+            // A country code or alias in capitals ("UK", "US") is a country.
+            if acronym
+                && cands.iter().any(|c| {
+                    c.kind == MatchKind::Key
+                        && gaz
+                            .index
+                            .feature_code(gaz.index.row(c.id).fcode)
+                            .starts_with("PCL")
+                })
+            {
+                weak = false;
+                cands.retain(|c| {
+                    gaz.index
+                        .feature_code(gaz.index.row(c.id).fcode)
+                        .starts_with("PCL")
+                });
+            }
+            if cands.is_empty() {
+                continue 'ends;
+            }
+            cands.sort_by(|a, b| b.prior.total_cmp(&a.prior));
+            if weak {
+                // Keep only big places for weak words: countries, admin areas, large cities.
+                cands.retain(|c| {
+                    let r = gaz.index.row(c.id);
+                    let f = gaz.index.feature_code(r.fcode);
+                    f.starts_with("PCL") || f == "ADM1" || r.population >= 1_000_000
+                });
+                if cands.is_empty() {
+                    continue 'ends;
+                }
+            }
+            let district_cue = matches!(follow, Some((_, CueKind::District)))
+                || matches!(cue, Some((_, CueKind::District)));
+            drafts.push(Draft {
+                first: i,
+                last,
+                start,
+                end,
+                key,
+                cands,
+                cue,
+                follow,
+                modifier,
+                fixed: None,
+                district_of: None,
+                district_cue,
+                weak,
+                follow_end: joined_after
+                    .filter(|a| lex.follow.contains_key(&a.lower))
+                    .map(|a| a.end),
+            });
+
+            i = last + 1;
+            continue 'outer;
+        }
+        i += 1;
+    }
+
+    // Districts: "X district of Y", "the neighbourhood of X in the city of Y".
+    for d in 0..drafts.len() {
+        if !drafts[d].district_cue {
+            continue;
+        }
+        // The city is the next mention in the same sentence, joined by "of" / "in" words.
+        if let Some(n) = drafts.get(d + 1) {
+            let between_ok = (drafts[d].last + 1..n.first).all(|k| {
+                let w = toks[k].lower.as_str();
+                matches!(
+                    w,
+                    "of" | "in"
+                        | "the"
+                        | "city"
+                        | "town"
+                        | "district"
+                        | "neighbourhood"
+                        | "neighborhood"
+                        | "quarter"
+                ) && toks[k - 1].gap_after != Gap::Break
+            }) && n.first - drafts[d].last <= 6
+                && toks[n.first - 1].gap_after != Gap::Break;
+            if between_ok {
+                drafts[d].district_of = Some(d + 1);
+            }
+        }
+    }
+
+    // Countryside constructions: "[direction] X countryside", "the [direction] countryside of X".
+    for d in drafts.iter_mut() {
+        compose_countryside(gaz, &toks, d);
+    }
+
+    resolve_document(gaz, text, &toks, &mut drafts, &demonym_countries, config)
+}
+
+/// Words of person names, from the whole document: a title or a given name before a capitalised
+/// word ("President Assad", "Bashar al-Assad", "Adnan Khalil") marks the words as a name's, so
+/// that "Assad" or "Khalil" alone later (or earlier) is not taken for a place.
+fn person_pass(toks: &[Tok], lex: &crate::lexicon::Lexicon) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for i in 0..toks.len().saturating_sub(1) {
+        let t = &toks[i];
+        if t.arabic || t.gap_after != Gap::Space {
+            continue;
+        }
+        let opener =
+            lex.person_titles.contains(&t.lower) || (t.cap && lex.given_names.contains(&t.lower));
+        if !opener {
+            continue;
+        }
+        // The following capitalised words, through articles joined by hyphens.
+        let mut k = i + 1;
+        let mut taken = 0;
+        while k < toks.len() && taken < 3 {
+            let n = &toks[k];
+            let article = key::is_article(&n.lower) && n.gap_after == Gap::Hyphen;
+            if !(n.cap || article)
+                || lex.never_alone.contains(&n.lower)
+                || lex.follow.contains_key(&n.lower)
+            {
+                break;
+            }
+            if !article {
+                taken += 1;
+                out.insert(n.lower.clone());
+            }
+            if !matches!(n.gap_after, Gap::Space | Gap::Hyphen) {
+                break;
+            }
+            k += 1;
+        }
+        if taken > 0 && t.cap && !lex.person_titles.contains(&t.lower) {
+            out.insert(t.lower.clone());
+        }
+    }
+    out
+}
+
+/// The cue phrase right before token `i`, if any ("the village of", "in").
+fn preceding_cue(
+    toks: &[Tok],
+    i: usize,
+    lex: &crate::lexicon::Lexicon,
+) -> Option<(String, CueKind)> {
+    if i == 0 {
+        return None;
+    }
+    let prev = &toks[i - 1];
+    if !matches!(prev.gap_after, Gap::Space) {
+        return None;
+    }
+    let phrases = lex.precede.get(&prev.lower)?;
+    for (words, kind) in phrases {
+        if words.len() > i - 1 {
+            continue;
+        }
+        let ok = words.iter().rev().enumerate().all(|(k, w)| {
+            let t = &toks[i - 2 - k];
+            t.lower == *w && t.gap_after == Gap::Space
+        });
+        if ok {
+            let mut phrase = words.join(" ");
+            if !phrase.is_empty() {
+                phrase.push(' ');
+            }
+            phrase.push_str(&prev.lower);
+            return Some((phrase, *kind));
+        }
+    }
+    None
+}
+
+const DIRECTIONS: &[(&str, f64)] = &[
+    ("northern", 0.0),
+    ("north", 0.0),
+    ("northeastern", 45.0),
+    ("northeast", 45.0),
+    ("eastern", 90.0),
+    ("east", 90.0),
+    ("southeastern", 135.0),
+    ("southeast", 135.0),
+    ("southern", 180.0),
+    ("south", 180.0),
+    ("southwestern", 225.0),
+    ("southwest", 225.0),
+    ("western", 270.0),
+    ("west", 270.0),
+    ("northwestern", 315.0),
+    ("northwest", 315.0),
+];
+
+fn direction_of(word: &str) -> Option<(u8, f64)> {
+    DIRECTIONS
+        .iter()
+        .enumerate()
+        .find(|(_, (w, _))| *w == word)
+        .map(|(i, (_, b))| (i as u8 + 1, *b))
+}
+
+/// "northern Homs countryside", "the Homs countryside", "the northern countryside of Homs",
+/// "rural Idlib": a region built from the admin area's places (see ARCHITECTURE.md).
+fn compose_countryside(gaz: &Gazetteer, toks: &[Tok], d: &mut Draft) {
+    if d.fixed.is_some() {
+        return;
+    }
+    let after_countryside = matches!(d.follow, Some((_, CueKind::Countryside)));
+    let of_countryside = matches!(d.cue, Some((_, CueKind::Countryside)));
+    let rural_before = d.first > 0
+        && toks[d.first - 1].lower == "rural"
+        && toks[d.first - 1].gap_after == Gap::Space;
+    if !after_countryside && !of_countryside && !rural_before {
+        return;
+    }
+    // The direction word: before the name ("northern Homs countryside") or before "countryside"
+    // ("the northern countryside of Homs").
+    let (dir_tok, start_tok, end_tok) = if after_countryside {
+        let dir = d
+            .first
+            .checked_sub(1)
+            .filter(|&k| toks[k].gap_after == Gap::Space && direction_of(&toks[k].lower).is_some());
+        (dir, dir.unwrap_or(d.first), d.last + 1)
+    } else if of_countryside {
+        // tokens: [dir] countryside of NAME
+        let c = d.first.checked_sub(2);
+        let dir = c
+            .and_then(|c| c.checked_sub(1))
+            .filter(|&k| direction_of(&toks[k].lower).is_some());
+        (dir, dir.or(c).unwrap_or(d.first), d.last)
+    } else {
+        (None, d.first - 1, d.last)
+    };
+    // The admin area: an ADM1 candidate, or the admin1 of the best admin seat.
+    let mut admin1 = NONE;
+    let mut best_prior = f32::MIN;
+    for c in &d.cands {
+        let r = gaz.index.row(c.id);
+        let f = gaz.index.feature_code(r.fcode);
+        if (f == "ADM1" || f == "PPLA" || f == "PPLC") && c.prior > best_prior && r.admin1 != NONE {
+            best_prior = c.prior;
+            admin1 = r.admin1;
+        }
+    }
+    if admin1 == NONE {
+        return;
+    }
+    let dir = dir_tok.and_then(|k| direction_of(&toks[k].lower));
+    let Some((lat, lon, seat_name)) = countryside_point(gaz, admin1, dir) else {
+        return;
+    };
+    let admin = gaz.index.admin(admin1);
+    let admin_name = admin
+        .map(|a| gaz.index.string(a.name).to_string())
+        .unwrap_or(seat_name);
+    let country = gaz
+        .index
+        .meta
+        .countries
+        .get(gaz.index.row(d.cands[0].id).country as usize)
+        .map(|c| c.iso.clone());
+    let name = match dir_tok {
+        Some(k) => format!("{} {} countryside", toks[k].lower, admin_name),
+        None => format!("{admin_name} countryside"),
+    };
+    let place = Place {
+        name,
+        geonames_id: None,
+        admin1: Some(admin_name),
+        admin2: None,
+        country,
+        lat,
+        lon,
+        precision: PlacePrecision::Region,
+        mention: None,
+        span: None,
+    };
+    d.first = start_tok.min(d.first);
+    d.start = toks[d.first].start;
+    let end_tok = end_tok.min(toks.len() - 1).max(d.last);
+    d.last = end_tok;
+    d.end = toks[end_tok].end;
+    d.fixed = Some(place);
+}
+
+/// The representative point of an admin area's countryside: the mean of its populated places
+/// within 100 km of its seat (the PPLA), in the 90° sector of the direction when one is given.
+fn countryside_point(
+    gaz: &Gazetteer,
+    admin1: u32,
+    dir: Option<(u8, f64)>,
+) -> Option<(f64, f64, String)> {
+    let ix = &gaz.index;
+    let cache_key = (admin1, dir.map(|d| d.0).unwrap_or(0));
+    // Find the seat: the most populous PPLA/PPLC of the admin area.
+    let mut seat: Option<(u32, u32)> = None;
+    let admin = ix.admin(admin1)?;
+    let around = ix.row(admin.place);
+    let (alat, alon) = if admin.lat.is_finite() {
+        (admin.lat, admin.lon)
+    } else {
+        (around.lat, around.lon)
+    };
+    let mut members: Vec<u32> = Vec::new();
+    for dl in -3..=3 {
+        for dn in -3..=3 {
+            let cell = ix.grid_cell(
+                ((alat + 90.0).floor() as i32) + dl,
+                ((alon + 180.0).floor() as i32) + dn,
+            );
+            for ch in cell.chunks_exact(4) {
+                let i = u32::from_le_bytes([ch[0], ch[1], ch[2], ch[3]]);
+                let r = ix.row(i);
+                if r.admin1 != admin1 {
+                    continue;
+                }
+                members.push(i);
+                let f = ix.feature_code(r.fcode);
+                if (f == "PPLA" || f == "PPLC") && seat.is_none_or(|(_, p)| r.population > p) {
+                    seat = Some((i, r.population));
+                }
+            }
+        }
+    }
+    let (seat, _) = seat?;
+    let s = ix.row(seat);
+    if let Some(v) = gaz
+        .region_cache
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&cache_key).copied())
+    {
+        return v.map(|(a, b)| (a, b, ix.string(s.name).to_string()));
+    }
+    let (slat, slon) = (f64::from(s.lat), f64::from(s.lon));
+    let (mut sum_lat, mut sum_lon, mut n) = (0.0, 0.0, 0usize);
+    for i in members {
+        if i == seat {
+            continue;
+        }
+        let r = ix.row(i);
+        let (lat, lon) = (f64::from(r.lat), f64::from(r.lon));
+        let dist = haversine_km(slat, slon, lat, lon);
+        if dist > 100.0 {
+            continue;
+        }
+        if let Some((_, bearing)) = dir {
+            let b = bearing_deg(slat, slon, lat, lon);
+            let diff = ((b - bearing + 540.0) % 360.0 - 180.0).abs();
+            if diff > 45.0 {
+                continue;
+            }
+        }
+        sum_lat += lat;
+        sum_lon += lon;
+        n += 1;
+    }
+    let v = (n > 0).then(|| (sum_lat / n as f64, sum_lon / n as f64));
+    if let Ok(mut c) = gaz.region_cache.lock() {
+        c.insert(cache_key, v);
+    }
+    v.map(|(a, b)| (a, b, ix.string(s.name).to_string()))
+}
+
+fn bearing_deg(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dl = (lon2 - lon1).to_radians();
+    let y = dl.sin() * p2.cos();
+    let x = p1.cos() * p2.sin() - p1.sin() * p2.cos() * dl.cos();
+    (y.atan2(x).to_degrees() + 360.0) % 360.0
+}
+
+/// A position in an fst, walked byte by byte.
+struct WalkState {
+    addr: fst::raw::CompiledAddr,
+    out: Output,
+}
+
+impl WalkState {
+    fn root<D: AsRef<[u8]>>(f: &Fst<D>) -> WalkState {
+        WalkState {
+            addr: f.root().addr(),
+            out: Output::zero(),
+        }
+    }
+    fn feed<D: AsRef<[u8]>>(self, f: &Fst<D>, bytes: &[u8]) -> Option<WalkState> {
+        let mut node = f.node(self.addr);
+        let mut out = self.out;
+        for &b in bytes {
+            let t = node.transition(node.find_input(b)?);
+            out = out.cat(t.out);
+            node = f.node(t.addr);
+        }
+        Some(WalkState {
+            addr: node.addr(),
+            out,
+        })
+    }
+    fn is_final<D: AsRef<[u8]>>(&self, f: &Fst<D>) -> bool {
+        f.node(self.addr).is_final()
+    }
+}
+
+/// Region phrases of the curated overlay, by their first word's key.
+type RegionPhrases = HashMap<String, Vec<(Vec<String>, u32)>>;
+
+fn region_phrases(gaz: &Gazetteer) -> std::sync::Arc<RegionPhrases> {
+    static CACHE: std::sync::Mutex<Option<(usize, std::sync::Arc<RegionPhrases>)>> =
+        std::sync::Mutex::new(None);
+    let id = std::sync::Arc::as_ptr(&gaz.index) as usize;
+    let mut guard = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((cached_id, v)) = guard.as_ref()
+        && *cached_id == id
+    {
+        return v.clone();
+    }
+    let mut map: RegionPhrases = HashMap::new();
+    // Regions are appended last; scan from the end.
+    let n = gaz.index.len() as u32;
+    let mut i = n;
+    let mut seen_non_region = 0;
+    while i > 0 && seen_non_region < 5000 {
+        i -= 1;
+        let r = gaz.index.row(i);
+        if r.flags & flag::REGION == 0 {
+            seen_non_region += 1;
+            continue;
+        }
+        let e = gaz.entry(PlaceId(i));
+        let mut names = vec![e.name.clone()];
+        names.extend(region_aliases(gaz, i));
+        for name in names {
+            let words: Vec<String> = key::words(&name)
+                .filter(|w| !w.eq_ignore_ascii_case("the"))
+                .map(|w| w.to_lowercase())
+                .collect();
+            if let Some(first) = words.first() {
+                map.entry(first.clone())
+                    .or_default()
+                    .push((words.clone(), i));
+            }
+        }
+    }
+    for v in map.values_mut() {
+        v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+    }
+    let v = std::sync::Arc::new(map);
+    *guard = Some((id, v.clone()));
+    v
+}
+
+/// The aliases of a region row: the names whose keys point at it.
+fn region_aliases(gaz: &Gazetteer, id: u32) -> Vec<String> {
+    // The index keeps keys, not spellings: read the curated file again for the aliases.
+    let regions = crate::source::Sources::bundled_regions();
+    let name = gaz.entry(PlaceId(id)).name;
+    let contextual = gaz.index.row(id).flags & flag::CONTEXTUAL != 0;
+    regions
+        .into_iter()
+        .filter(|r| r.name.split(" (").next() == Some(name.as_str()) && r.contextual == contextual)
+        .flat_map(|r| r.aliases)
+        .collect()
+}
+
+fn match_region(toks: &[Tok], i: usize, regions: &RegionPhrases) -> Option<(usize, u32)> {
+    let t = &toks[i];
+    let phrases = regions.get(&t.lower)?;
+    'outer: for (words, id) in phrases {
+        let mut k = i;
+        for (n, w) in words.iter().enumerate() {
+            let tk = toks.get(k)?;
+            if n > 0 && !matches!(toks[k - 1].gap_after, Gap::Space | Gap::Hyphen) {
+                continue 'outer;
+            }
+            if tk.lower != *w {
+                continue 'outer;
+            }
+            k += 1;
+        }
+        return Some((k - 1, *id));
+    }
+    None
+}
+
+/// Chooses a place for every draft by the document, and builds the mentions.
+fn resolve_document(
+    gaz: &Gazetteer,
+    text: &str,
+    toks: &[Tok],
+    drafts: &mut [Draft],
+    demonyms: &HashMap<String, f32>,
+    config: &GeoparseConfig,
+) -> Vec<PlaceMention> {
+    let ix = &gaz.index;
+    let _ = toks;
+    // Groups: one sense per name per document.
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (n, d) in drafts.iter().enumerate() {
+        if d.fixed.is_none() {
+            groups.entry(d.key.clone()).or_default().push(n);
+        }
+    }
+
+    // Country evidence.
+    let mut votes: HashMap<u16, f32> = HashMap::new();
+    for (cc, n) in demonyms {
+        if let Some(&c) = ix.country_by_iso.get(cc) {
+            *votes.entry(c).or_default() += 0.5 * n.min(4.0);
+        }
+    }
+    if let Some(h) = config
+        .country_hint
+        .as_ref()
+        .and_then(|h| ix.country_by_iso.get(&h.to_ascii_uppercase()))
+    {
+        *votes.entry(*h).or_default() += 4.0;
+    }
+    for d in drafts.iter() {
+        if let Some(p) = &d.fixed
+            && let Some(c) = p.country.as_ref().and_then(|c| ix.country_by_iso.get(c))
+            && !d.weak
+        {
+            *votes.entry(*c).or_default() += 1.0;
+        }
+    }
+    for members in groups.values() {
+        let d = &drafts[members[0]];
+        if d.weak {
+            continue;
+        }
+        let w = if members.iter().all(|&m| drafts[m].modifier) {
+            0.5
+        } else {
+            1.0
+        };
+        let probs = softmax(d.cands.iter().map(|c| c.prior));
+        let mut per: HashMap<u16, f32> = HashMap::new();
+        for (c, p) in d.cands.iter().zip(probs) {
+            let r = ix.row(c.id);
+            let f = ix.feature_code(r.fcode);
+            let boost = if f.starts_with("PCL") { 2.0 } else { 1.0 };
+            *per.entry(r.country).or_default() += p * boost;
+        }
+        for (c, p) in per {
+            *votes.entry(c).or_default() += w * p.min(2.0);
+        }
+    }
+    let total: f32 = votes.values().sum::<f32>().max(1e-3);
+    let country_share = |c: u16| votes.get(&c).copied().unwrap_or(0.0) / total;
+    let dominant = votes
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1))
+        .map(|(c, _)| *c);
+
+    // Initial choice: prior + country.
+    let mut choice: HashMap<String, usize> = HashMap::new(); // group key -> index into cands of first draft
+    let score_of = |d: &Draft,
+                    c: &Cand,
+                    admins: &HashMap<u32, f32>,
+                    anchors: &[(f64, f64, String)],
+                    gkey: &str|
+     -> (f32, Vec<String>) {
+        let r = ix.row(c.id);
+        let f = ix.feature_code(r.fcode);
+        let mut s = c.prior;
+        let mut why = Vec::new();
+        let share = country_share(r.country);
+        if share > 0.0 {
+            s += 4.0 * share;
+            why.push(format!("country {:.0}% of the report", share * 100.0));
+        }
+        if r.admin1 != NONE
+            && let Some(w) = admins.get(&r.admin1)
+        {
+            s += 1.0 * w.min(1.0);
+            why.push("in an admin area the report names".into());
+        }
+        // Proximity to the other places the report names.
+        let (lat, lon) = (f64::from(r.lat), f64::from(r.lon));
+        let mut prox = 0.0f32;
+        for (alat, alon, akey) in anchors {
+            if akey == gkey {
+                continue;
+            }
+            let dist = haversine_km(lat, lon, *alat, *alon);
+            prox += (-dist / 40.0).exp() as f32;
+        }
+        if prox > 0.05 {
+            s += 3.0 * prox.ln_1p();
+            why.push(format!("near {prox:.1} other places of the report"));
+        }
+        let cue_kind = d
+            .follow
+            .as_ref()
+            .map(|x| x.1)
+            .or(d.cue.as_ref().map(|x| x.1));
+        match cue_kind {
+            Some(CueKind::Admin1) => {
+                if f == "ADM1" {
+                    s += 4.0;
+                    why.push("named as a province".into());
+                } else {
+                    s -= 1.0;
+                }
+            }
+            Some(CueKind::Admin2) => {
+                if f == "ADM2" {
+                    s += 3.0;
+                }
+            }
+            Some(CueKind::Settlement) | Some(CueKind::District) => {
+                if ix.fcode_ppl.get(r.fcode as usize).copied().unwrap_or(false) {
+                    s += 1.0;
+                    why.push("named as a village, town or district".into());
+                } else {
+                    s -= 1.0;
+                }
+            }
+            Some(CueKind::City) => {
+                if f == "PPLC" || f == "PPLA" || f == "PPLA2" || r.population >= 50_000 {
+                    s += 1.5;
+                    why.push("named as a city".into());
+                }
+            }
+            _ => {}
+        }
+        if d.weak {
+            s -= 2.0;
+        }
+        (s, why)
+    };
+
+    let mut admins: HashMap<u32, f32> = HashMap::new();
+    let mut anchors: Vec<(f64, f64, String)> = Vec::new();
+    for round in 0..3 {
+        let mut new_choice = HashMap::new();
+        for (gkey, members) in &groups {
+            let d = &drafts[members[0]];
+            let best = d
+                .cands
+                .iter()
+                .enumerate()
+                .map(|(k, c)| (k, score_of(d, c, &admins, &anchors, gkey).0))
+                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+            if let Some((k, _)) = best {
+                new_choice.insert(gkey.clone(), k);
+            }
+        }
+        choice = new_choice;
+        // Evidence for the next round: admin areas named, anchors of chosen settlements.
+        admins.clear();
+        anchors.clear();
+        for (gkey, &k) in &choice {
+            let d = &drafts[groups[gkey][0]];
+            let c = &d.cands[k];
+            let r = ix.row(c.id);
+            let f = ix.feature_code(r.fcode);
+            if d.weak || groups[gkey].iter().all(|&m| drafts[m].modifier) {
+                continue;
+            }
+            // An admin area named as such ("Idlib province", "Homs countryside") pulls its
+            // places; a bare name may be the city as well as the province, and proximity to
+            // the city already counts.
+            if f == "ADM1" {
+                let explicit = groups[gkey].iter().any(|&m| {
+                    matches!(
+                        drafts[m]
+                            .follow
+                            .as_ref()
+                            .or(drafts[m].cue.as_ref())
+                            .map(|c| c.1),
+                        Some(CueKind::Admin1 | CueKind::Countryside)
+                    )
+                });
+                if explicit {
+                    *admins.entry(r.admin1).or_default() += 1.0;
+                }
+            }
+            if !f.starts_with("PCL") && f != "ADM1" && r.flags & flag::REGION == 0 {
+                anchors.push((f64::from(r.lat), f64::from(r.lon), gkey.clone()));
+            }
+        }
+        for d in drafts.iter() {
+            if d.fixed.is_some() && !d.weak {
+                // A composed countryside names its admin area.
+                if d.key.is_empty() {
+                    continue;
+                }
+                if let Some(c) = d.cands.iter().find(|c| {
+                    let f = ix.feature_code(ix.row(c.id).fcode);
+                    f == "ADM1" || f == "PPLA" || f == "PPLC"
+                }) {
+                    *admins.entry(ix.row(c.id).admin1).or_default() += 1.0;
+                }
+            }
+        }
+        let _ = round;
+    }
+
+    // Build mentions.
+    let mut out = Vec::with_capacity(drafts.len());
+    let max_c = config.max_candidates.max(1);
+    let dominant_iso = dominant
+        .and_then(|c| ix.meta.countries.get(c as usize))
+        .map(|c| c.iso.clone());
+    // District resolutions by group: the city of a district construction.
+    let mut district_place: HashMap<String, Place> = HashMap::new();
+    for n in 0..drafts.len() {
+        let Some(city_draft) = drafts[n].district_of else {
+            continue;
+        };
+        let city = &drafts[city_draft];
+        let city_place = match &city.fixed {
+            Some(p) => Some(p.clone()),
+            None => choice
+                .get(&city.key)
+                .map(|&k| gaz.entry(PlaceId(city.cands[k].id)).to_place()),
+        };
+        let Some(city_place) = city_place else {
+            continue;
+        };
+        let d = &drafts[n];
+        // A candidate of the district's own name inside the city?
+        let inside = d
+            .cands
+            .iter()
+            .filter(|c| {
+                let r = ix.row(c.id);
+                haversine_km(
+                    f64::from(r.lat),
+                    f64::from(r.lon),
+                    city_place.lat,
+                    city_place.lon,
+                ) <= 15.0
+                    && ix.fcode_ppl.get(r.fcode as usize).copied().unwrap_or(false)
+            })
+            .max_by(|a, b| a.prior.total_cmp(&b.prior));
+        let name_text = text.get(d.start..d.end).unwrap_or("").to_string();
+        let place = match inside {
+            Some(c) => {
+                let mut p = gaz.entry(PlaceId(c.id)).to_place();
+                p.precision = PlacePrecision::District;
+                p.name = format!("{}, {}", p.name, city_place.name);
+                p
+            }
+            None => Place {
+                name: format!("{}, {}", name_text, city_place.name),
+                geonames_id: None,
+                precision: PlacePrecision::District,
+                mention: None,
+                span: None,
+                ..city_place.clone()
+            },
+        };
+        district_place.insert(d.key.clone(), place);
+    }
+
+    for d in drafts.iter() {
+        let text_span = text.get(d.start..d.end).unwrap_or("").to_string();
+        let cue = d
+            .cue
+            .as_ref()
+            .map(|c| c.0.clone())
+            .or(d.follow.as_ref().map(|c| c.0.clone()));
+        if let Some(p) = &d.fixed {
+            // Generic region names count only in a report about the region's country.
+            let r = ix.row(d.cands[0].id);
+            let ok =
+                r.flags & flag::CONTEXTUAL == 0 || p.country.is_some() && p.country == dominant_iso;
+            if !ok {
+                continue;
+            }
+            let mut place = p.clone();
+            place.mention = Some(text_span.clone());
+            place.span = Some(Span::new(d.start, d.end));
+            out.push(PlaceMention {
+                span: Span::new(d.start, d.end),
+                text: text_span,
+                candidates: vec![Candidate {
+                    place: place.clone(),
+                    score: 1.0,
+                    reasons: vec!["curated or composed region".into()],
+                    feature_code: "RGN".into(),
+                    population: 0,
+                    match_kind: MatchKind::Key,
+                }],
+                place: Some(place),
+                score: 0.9,
+                cue,
+                modifier: false,
+            });
+            continue;
+        }
+        let mut scored: Vec<(f32, Vec<String>, &Cand)> = d
+            .cands
+            .iter()
+            .map(|c| {
+                let (s, mut why) = score_of(d, c, &admins, &anchors, &d.key);
+                let mut reasons = resolve::reasons_of_prior(gaz, c);
+                reasons.append(&mut why);
+                (s, reasons, c)
+            })
+            .collect();
+        // The group's choice first.
+        let chosen_id = choice.get(&d.key).map(|&k| d.cands[k].id);
+        scored.sort_by(|a, b| {
+            let ca = Some(a.2.id) == chosen_id;
+            let cb = Some(b.2.id) == chosen_id;
+            cb.cmp(&ca).then(b.0.total_cmp(&a.0))
+        });
+        let probs = softmax(scored.iter().map(|x| x.0));
+        // "None of these" competes with the candidates: its score is what a village of the
+        // report's country named with no cue and no neighbour would get.
+        let with_none = softmax(std::iter::once(NONE_SCORE).chain(scored.iter().map(|x| x.0)));
+        // How sure that a place is meant at all, and how sure of the choice among candidates.
+        let mut place_prob = 1.0 - with_none.first().copied().unwrap_or(1.0);
+        if d.weak {
+            place_prob *= 0.3;
+        }
+        if d.modifier {
+            place_prob *= 0.6;
+        }
+        let choice_prob = probs.first().copied().unwrap_or(0.0);
+        let confidence = place_prob * (0.5 + 0.5 * choice_prob);
+        let candidates: Vec<Candidate> = scored
+            .iter()
+            .zip(&probs)
+            .take(max_c)
+            .map(|((_, reasons, c), p)| resolve::to_candidate(gaz, c, *p, reasons.clone()))
+            .collect();
+        let mut place = if let Some(p) = district_place.get(&d.key) {
+            Some(p.clone())
+        } else {
+            candidates.first().map(|c| c.place.clone())
+        };
+        // A populated locality inside a big city is one of its districts.
+        if let Some(p) = place.as_mut()
+            && p.precision == PlacePrecision::Settlement
+            && let Some(c) = scored.first()
+        {
+            let f = ix.feature_code(ix.row(c.2.id).fcode);
+            if (f == "PPLL" || f == "PPLX")
+                && let Some(city) = nearest_city(gaz, p.lat, p.lon, 15.0, 100_000)
+            {
+                p.precision = PlacePrecision::District;
+                p.name = format!("{}, {}", p.name, city.name);
+            }
+        }
+        if place_prob < config.min_score {
+            place = None;
+        }
+        // "Idlib province": the place-kind word belongs to the name of an admin area.
+        let mut end = d.end;
+        if let (Some(p), Some(fe), Some((_, kind))) = (&place, d.follow_end, &d.follow)
+            && matches!(kind, CueKind::Admin1 | CueKind::Admin2)
+            && matches!(p.precision, PlacePrecision::Admin1 | PlacePrecision::Admin2)
+        {
+            end = fe;
+        }
+        let text_span = text.get(d.start..end).unwrap_or("").to_string();
+        if let Some(p) = place.as_mut() {
+            p.mention = Some(text_span.clone());
+            p.span = Some(Span::new(d.start, end));
+        }
+        out.push(PlaceMention {
+            span: Span::new(d.start, end),
+            text: text_span,
+            place,
+            score: confidence,
+            candidates,
+            cue,
+            modifier: d.modifier,
+        });
+    }
+    out.sort_by_key(|m| (m.span.start, m.span.end));
+    out
+}
+
+/// The nearest place of at least `min_pop` inhabitants within `max_km`.
+fn nearest_city(
+    gaz: &Gazetteer,
+    lat: f64,
+    lon: f64,
+    max_km: f64,
+    min_pop: u32,
+) -> Option<crate::Entry> {
+    let ix = &gaz.index;
+    let mut best: Option<(u32, f64)> = None;
+    let (lc, nc) = ((lat + 90.0).floor() as i32, (lon + 180.0).floor() as i32);
+    for dl in -1..=1 {
+        for dn in -1..=1 {
+            for ch in ix.grid_cell(lc + dl, nc + dn).chunks_exact(4) {
+                let i = u32::from_le_bytes([ch[0], ch[1], ch[2], ch[3]]);
+                let r = ix.row(i);
+                if r.population < min_pop {
+                    continue;
+                }
+                let d = haversine_km(lat, lon, f64::from(r.lat), f64::from(r.lon));
+                if d <= max_km && best.is_none_or(|(_, b)| d < b) {
+                    best = Some((i, d));
+                }
+            }
+        }
+    }
+    best.map(|(i, _)| gaz.entry(PlaceId(i)))
+}
+
+/// The score of "none of these" (see `resolve_document`).
+const NONE_SCORE: f32 = 2.5;
+
+fn softmax(scores: impl Iterator<Item = f32>) -> Vec<f32> {
+    let v: Vec<f32> = scores.collect();
+    let max = v.iter().copied().fold(f32::MIN, f32::max);
+    let exps: Vec<f32> = v.iter().map(|s| (s - max).exp()).collect();
+    let sum: f32 = exps.iter().sum::<f32>().max(1e-9);
+    exps.into_iter().map(|e| e / sum).collect()
+}
