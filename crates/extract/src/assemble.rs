@@ -1,0 +1,1235 @@
+//! The assembler: from the annotations of a report to its incident mentions.
+//!
+//! The report is read sentence by sentence and clause by clause. A clause with an event trigger
+//! or a casualty figure either tells of a new incident (a new place, or a new date at a known
+//! place, or a new kind of event there) or adds to one already told: an elaboration ("the
+//! killings were accompanied by looting"), a figure ("Scores of civilians were injured"), a
+//! reference ("this wave of reprisals"). The discourse carries a current incident, place and date,
+//! so that later sentences that do not restate them still land where they belong. A figure
+//! counted over a whole wave of violence makes an aggregate incident of its own, with the wave's
+//! region and days. Clauses that tell of habits ("have consistently bombarded"), denials,
+//! conditions, plans or motives make none; dated events well before publication are historical.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use vigil_model::{
+    Actor, ActorKind, ActorRole, Claim, DatePrecision, DateRange, EventType, Evidence, Figure,
+    FigureKind, Mention, Place, PlacePrecision, Qualifier, SubEventType, Victims, haversine_km,
+};
+
+use crate::actors::ActorMention;
+use crate::claimants::ClaimantMention;
+use crate::dates::{DateKind, DateMention};
+use crate::doc::Doc;
+use crate::events::{IdentityMention, TriggerMention};
+use crate::figures::{FigureMention, denied_or_modal};
+use crate::lexicon::{Cue, Lexicon, TriggerClass, What};
+use crate::places::{Anaphor, PlaceRef, PlaceRole, anaphor_accepts};
+use crate::{Config, Diagnostic};
+
+/// Everything the annotators found in one sentence.
+#[derive(Debug, Default, Clone)]
+pub struct SentenceAnnotations {
+    pub dates: Vec<DateMention>,
+    pub figures: Vec<FigureMention>,
+    pub claimant: Option<ClaimantMention>,
+    pub actors: Vec<ActorMention>,
+    pub identities: Vec<IdentityMention>,
+    pub triggers: Vec<TriggerMention>,
+    pub anaphora: Vec<Anaphor>,
+}
+
+/// The kind of event a clause tells, for deciding what belongs together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Family {
+    Explosion,
+    Battle,
+    Vac,
+    /// Only generic attack words ("attack", "assault", "violence"): fits any violent family.
+    Generic,
+    Looting,
+    Arrests,
+    Protest,
+    Riot,
+    Agreement,
+    Other,
+}
+
+impl Family {
+    fn violent(self) -> bool {
+        matches!(self, Family::Explosion | Family::Battle | Family::Vac | Family::Generic)
+    }
+
+    fn fits(self, other: Family) -> bool {
+        self == other
+            || (self == Family::Generic && other.violent())
+            || (other == Family::Generic && self.violent())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClauseKind {
+    Main,
+    /// Opened by a subordinator ("after", "when"): the word.
+    Sub(&'static str),
+    /// "..., where ...": takes the place named before it.
+    Where,
+}
+
+#[derive(Debug, Clone)]
+struct Clause {
+    start: usize,
+    end: usize,
+    kind: ClauseKind,
+}
+
+const SUBORDINATORS: &[&str] = &[
+    "when", "after", "before", "while", "because", "although", "though", "until", "whereas",
+    "whilst", "once", "whenever", "as", "since",
+];
+
+fn subordinator(word: &str) -> Option<&'static str> {
+    SUBORDINATORS.iter().copied().find(|s| *s == word)
+}
+
+/// Splits the sentence `s..e` into clauses. Relative and participle clauses ("..., which ...",
+/// "..., killing ...") stay with the clause they hang on.
+fn clauses(doc: &Doc, s: usize, e: usize) -> Vec<Clause> {
+    let mut out = vec![Clause { start: s, end: e, kind: ClauseKind::Main }];
+    let mut fronted_sub = false;
+    let mut k = s;
+    while k < e {
+        let word = doc.norm(k);
+        let after_comma = k > s && doc.toks.is_punct(k - 1, ",");
+        let mut open: Option<ClauseKind> = None;
+        if doc.toks.is_punct(k, ";") {
+            open = Some(ClauseKind::Main);
+        } else if word == "where" && k > s {
+            open = Some(ClauseKind::Where);
+        } else if doc.find_at(k, |w| matches!(w, What::Cue(Cue::Subordinator))).is_some()
+            && let Some(sub) = subordinator(word)
+        {
+            // "as" and "since" open a clause only after a comma ("such as", "since Tuesday").
+            if !matches!(sub, "as" | "since") || after_comma {
+                open = Some(ClauseKind::Sub(sub));
+            }
+        } else if after_comma && doc.find_at(k, |w| matches!(w, What::Cue(Cue::Coordinator))).is_some() {
+            open = Some(ClauseKind::Main);
+        } else if fronted_sub && doc.toks.is_punct(k, ",") {
+            // "After X, Y": the fronted clause ends at its comma.
+            fronted_sub = false;
+            let last = out.last_mut().expect("one clause");
+            last.end = k;
+            out.push(Clause { start: k + 1, end: e, kind: ClauseKind::Main });
+            k += 1;
+            continue;
+        }
+        if let Some(kind) = open {
+            let start = if doc.toks.is_punct(k, ";") { k + 1 } else { k };
+            let last = out.last_mut().expect("one clause");
+            if start > last.start {
+                last.end = k;
+                out.push(Clause { start, end: e, kind });
+            } else {
+                last.kind = kind;
+            }
+            if matches!(kind, ClauseKind::Sub(_)) && k <= s + 2 {
+                fronted_sub = true;
+            }
+        }
+        k += 1;
+    }
+    out.retain(|c| c.start < c.end);
+    out
+}
+
+/// One incident being built.
+#[derive(Debug, Clone)]
+struct Draft {
+    family: Family,
+    triggers: Vec<TriggerMention>,
+    place: Option<PlaceChoice>,
+    date: DateRange,
+    date_explicit: bool,
+    figures: Vec<(FigureMention, Option<ClaimantMention>)>,
+    actors: Vec<(ActorMention, ActorRole, Option<String>)>,
+    identities: Vec<String>,
+    victims_civilian: bool,
+    victims_combatant: bool,
+    sentences: Vec<usize>,
+    aggregate: bool,
+    historical_cue: bool,
+    /// Built from a headline or caption only, so far.
+    weak: bool,
+    coarse_places: Vec<Place>,
+    dropped: bool,
+}
+
+#[derive(Debug, Clone)]
+struct PlaceChoice {
+    place: Place,
+}
+
+fn same_place(a: &Place, b: &Place) -> bool {
+    if let (Some(x), Some(y)) = (a.geonames_id, b.geonames_id)
+        && x == y
+    {
+        return true;
+    }
+    a.distance_km(b) < 3.0
+}
+
+/// Whether `fine` lies within `coarse` (nearby, and coarse is the less precise).
+fn within(fine: &Place, coarse: &Place) -> bool {
+    if fine.precision.rank() > coarse.precision.rank() {
+        return false;
+    }
+    let reach = match coarse.precision {
+        PlacePrecision::District => 3.0,
+        PlacePrecision::Settlement => 15.0,
+        PlacePrecision::Admin2 => 60.0,
+        PlacePrecision::Admin1 => 150.0,
+        PlacePrecision::Region => 150.0,
+        PlacePrecision::Country => 1500.0,
+    };
+    if coarse.precision == PlacePrecision::Country {
+        return fine.country.is_some() && fine.country == coarse.country;
+    }
+    fine.distance_km(coarse) <= reach
+}
+
+fn is_coarse(p: &Place) -> bool {
+    matches!(p.precision, PlacePrecision::Admin1 | PlacePrecision::Region | PlacePrecision::Country)
+}
+
+fn family_of(triggers: &[TriggerMention], civilians: bool, armed_target: bool) -> Family {
+    let has = |f: &dyn Fn(&TriggerMention) -> bool| triggers.iter().any(|t| f(t));
+    if has(&|t| t.weapon) {
+        return Family::Explosion;
+    }
+    let battle = has(&|t| matches!(t.class, TriggerClass::Sub(SubEventType::ArmedClash) | TriggerClass::Territory));
+    let killing = has(&|t| {
+        matches!(
+            t.class,
+            TriggerClass::Killing
+                | TriggerClass::Sub(SubEventType::AbductionForcedDisappearance)
+                | TriggerClass::Sub(SubEventType::SexualViolence)
+        )
+    });
+    let attack = has(&|t| t.class == TriggerClass::Attack);
+    if battle && !(civilians && killing) {
+        return Family::Battle;
+    }
+    if killing || attack {
+        if armed_target && !civilians {
+            return Family::Battle;
+        }
+        if killing || civilians {
+            return Family::Vac;
+        }
+        return Family::Generic;
+    }
+    if battle {
+        return Family::Battle;
+    }
+    let sub = |s: SubEventType| has(&|t| t.class == TriggerClass::Sub(s));
+    if sub(SubEventType::LootingPropertyDestruction) {
+        return Family::Looting;
+    }
+    if sub(SubEventType::Arrests) {
+        return Family::Arrests;
+    }
+    if sub(SubEventType::ExcessiveForceAgainstProtesters)
+        || sub(SubEventType::ProtestWithIntervention)
+        || sub(SubEventType::PeacefulProtest)
+    {
+        return Family::Protest;
+    }
+    if sub(SubEventType::ViolentDemonstration) || sub(SubEventType::MobViolence) {
+        return Family::Riot;
+    }
+    if sub(SubEventType::Agreement) {
+        return Family::Agreement;
+    }
+    Family::Other
+}
+
+/// Decides the event type of a finished draft from all its triggers.
+fn event_type(d: &Draft) -> (EventType, SubEventType) {
+    let weight_of = |pred: &dyn Fn(&TriggerMention) -> bool| -> u32 {
+        d.triggers.iter().filter(|t| pred(t)).map(|t| t.weight).sum()
+    };
+    match d.family {
+        Family::Explosion => {
+            let mut best = (0, SubEventType::ShellingArtilleryMissileAttack);
+            for sub in [
+                SubEventType::SuicideBomb,
+                SubEventType::ChemicalWeapon,
+                SubEventType::RemoteExplosiveLandmineIed,
+                SubEventType::AirDroneStrike,
+                SubEventType::ShellingArtilleryMissileAttack,
+                SubEventType::Grenade,
+            ] {
+                let w = weight_of(&|t| t.class == TriggerClass::Sub(sub));
+                if w > best.0 {
+                    best = (w, sub);
+                }
+            }
+            (EventType::ExplosionsRemoteViolence, best.1)
+        }
+        Family::Battle => {
+            let territory = weight_of(&|t| t.class == TriggerClass::Territory);
+            let clash = weight_of(&|t| {
+                matches!(t.class, TriggerClass::Sub(SubEventType::ArmedClash) | TriggerClass::Attack | TriggerClass::Killing)
+            });
+            if territory > clash {
+                let state = d
+                    .actors
+                    .iter()
+                    .find(|(_, r, _)| *r == ActorRole::Perpetrator)
+                    .is_some_and(|(a, _, _)| a.kind == ActorKind::StateForces);
+                let sub = if state {
+                    SubEventType::GovernmentRegainsTerritory
+                } else {
+                    SubEventType::NonStateActorOvertakesTerritory
+                };
+                (EventType::Battles, sub)
+            } else {
+                (EventType::Battles, SubEventType::ArmedClash)
+            }
+        }
+        Family::Vac | Family::Generic => {
+            let killing = weight_of(&|t| matches!(t.class, TriggerClass::Killing | TriggerClass::Attack));
+            let abduction = weight_of(&|t| t.class == TriggerClass::Sub(SubEventType::AbductionForcedDisappearance));
+            let sexual = weight_of(&|t| t.class == TriggerClass::Sub(SubEventType::SexualViolence));
+            let killed = d.figures.iter().any(|(f, _)| f.kind == FigureKind::Killed);
+            let sub = if sexual > 0 && killing == 0 && abduction == 0 && !killed {
+                SubEventType::SexualViolence
+            } else if abduction > 0 && killing == 0 && !killed {
+                SubEventType::AbductionForcedDisappearance
+            } else {
+                SubEventType::Attack
+            };
+            (EventType::ViolenceAgainstCivilians, sub)
+        }
+        Family::Looting => (EventType::StrategicDevelopments, SubEventType::LootingPropertyDestruction),
+        Family::Arrests => (EventType::StrategicDevelopments, SubEventType::Arrests),
+        Family::Protest => {
+            let sub = if weight_of(&|t| t.class == TriggerClass::Sub(SubEventType::ExcessiveForceAgainstProtesters)) > 0 {
+                SubEventType::ExcessiveForceAgainstProtesters
+            } else if weight_of(&|t| t.class == TriggerClass::Sub(SubEventType::ProtestWithIntervention)) > 0 {
+                SubEventType::ProtestWithIntervention
+            } else {
+                SubEventType::PeacefulProtest
+            };
+            (EventType::Protests, sub)
+        }
+        Family::Riot => {
+            let sub = if weight_of(&|t| t.class == TriggerClass::Sub(SubEventType::MobViolence)) > 0 {
+                SubEventType::MobViolence
+            } else {
+                SubEventType::ViolentDemonstration
+            };
+            (EventType::Riots, sub)
+        }
+        Family::Agreement => (EventType::StrategicDevelopments, SubEventType::Agreement),
+        Family::Other => {
+            let mut best = (0, SubEventType::Other);
+            for sub in [
+                SubEventType::DisruptedWeaponsUse,
+                SubEventType::HeadquartersOrBaseEstablished,
+                SubEventType::NonViolentTransferOfTerritory,
+                SubEventType::ChangeToGroupActivity,
+            ] {
+                let w = weight_of(&|t| t.class == TriggerClass::Sub(sub));
+                if w > best.0 {
+                    best = (w, sub);
+                }
+            }
+            (EventType::StrategicDevelopments, best.1)
+        }
+    }
+}
+
+/// The inputs of the assembler.
+pub struct Input<'a, 'd> {
+    pub doc: &'d Doc<'a>,
+    pub lexicon: &'d Lexicon,
+    pub sentences: &'d [SentenceAnnotations],
+    pub places: &'d [PlaceRef],
+    pub published: Option<Date>,
+    pub config: &'d Config,
+    /// A place for the whole country of the report, for aggregates with nothing finer.
+    pub country_place: Option<Place>,
+}
+
+struct State {
+    drafts: Vec<Draft>,
+    current: Option<usize>,
+    date: Option<DateRange>,
+}
+
+fn add_days(d: Date, n: i64) -> Date {
+    d.checked_add(jiff::Span::new().days(n)).unwrap_or(d)
+}
+
+fn union(a: &DateRange, b: &DateRange) -> DateRange {
+    match (a.bounds(), b.bounds()) {
+        (Some((s1, e1)), Some((s2, e2))) => {
+            let (s, e) = (s1.min(s2), e1.max(e2));
+            if s == e {
+                DateRange::day(s)
+            } else {
+                DateRange::between(s, e, DatePrecision::Range)
+            }
+        }
+        (Some(_), None) => *a,
+        _ => *b,
+    }
+}
+
+/// Dates a unit may take from its sentence: not the dates of a speech ("told Reuters last week",
+/// "On Tuesday, Assad told").
+fn is_speech_date(doc: &Doc, s: usize, e: usize, d: &DateMention) -> bool {
+    let (a, b) = d.toks;
+    let verb_before = (a.saturating_sub(5).max(s)..a).any(|k| doc.find_at(k, |w| matches!(w, What::ClaimVerb)).is_some());
+    if verb_before {
+        return true;
+    }
+    // "On Tuesday, Bashar al-Assad told ..."
+    if a <= s + 1 && doc.toks.is_punct(b, ",") {
+        return (b..(b + 8).min(e)).any(|k| doc.find_at(k, |w| matches!(w, What::ClaimVerb)).is_some());
+    }
+    false
+}
+
+/// Assembles the mentions of a report.
+pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention> {
+    let doc = input.doc;
+    let mut state = State { drafts: Vec::new(), current: None, date: None };
+    // Quotations that run over several sentences take the places of the sentence that closes
+    // them (where the speaker is named: "explained a resident of Banias").
+    let quote_places = quote_attribution_places(input);
+    let habitual_sentence: Vec<bool> = doc
+        .sentences
+        .iter()
+        .map(|s| (s.toks.start..s.toks.end).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Habitual))).is_some()))
+        .collect();
+
+    for (si, sentence) in doc.sentences.iter().enumerate() {
+        let ann = &input.sentences[si];
+        let (s, e) = (sentence.toks.start, sentence.toks.end);
+        if s >= e {
+            continue;
+        }
+        let text = &doc.body[sentence.span.start..sentence.span.end];
+        let headline = !text.trim_end().ends_with(['.', '!', '?', '"', '”', '’', '\'', ':']);
+        let clause_list = clauses(doc, s, e);
+        let dates: Vec<&DateMention> = ann.dates.iter().filter(|d| !is_speech_date(doc, s, e, d)).collect();
+        // The main date of the sentence: the most specific one in a main clause.
+        let main_date = dates
+            .iter()
+            .filter(|d| {
+                clause_list
+                    .iter()
+                    .find(|c| c.start <= d.toks.0 && d.toks.0 < c.end)
+                    .is_some_and(|c| matches!(c.kind, ClauseKind::Main | ClauseKind::Sub("when" | "while" | "as")))
+            })
+            .filter(|d| d.range.is_known() && d.specificity() > 0)
+            .max_by_key(|d| d.specificity())
+            .copied();
+        let mut previous_clause_place: Option<Place> = None;
+        for (ci, clause) in clause_list.iter().enumerate() {
+            let (cs, ce) = (clause.start, clause.end);
+            let in_clause = |k: usize| cs <= k && k < ce;
+            // Triggers that tell of something that happened.
+            let motive_at = (s..ce).find(|&k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Motive))).is_some());
+            let triggers: Vec<TriggerMention> = ann
+                .triggers
+                .iter()
+                .filter(|t| in_clause(t.toks.0))
+                .filter(|t| {
+                    if denied_or_modal(doc, t.toks.0, cs) || modal_far(doc, t.toks.0, cs) {
+                        diagnostics.push(Diagnostic::at(doc.span(t.toks.0, t.toks.1), "denied_or_modal", "trigger denied, conditional or planned"));
+                        return false;
+                    }
+                    if motive_at.is_some_and(|m| m < t.toks.0 && t.toks.0 - m <= 25) {
+                        diagnostics.push(Diagnostic::at(doc.span(t.toks.0, t.toks.1), "motive", "trigger inside a stated motive"));
+                        return false;
+                    }
+                    true
+                })
+                .copied()
+                .collect();
+            let figures: Vec<FigureMention> = ann.figures.iter().filter(|f| in_clause(f.anchor)).cloned().collect();
+            if triggers.is_empty() && figures.is_empty() {
+                if let Some(p) = clause_event_places(input, cs, ce).first() {
+                    previous_clause_place = Some(p.place.clone());
+                }
+                continue;
+            }
+            // Dates of this clause, or of the sentence.
+            let own_date = dates
+                .iter()
+                .filter(|d| in_clause(d.toks.0) && d.range.is_known() && d.specificity() > 0)
+                .max_by_key(|d| d.specificity())
+                .copied();
+            let relative = dates.iter().find(|d| in_clause(d.toks.0) || (d.toks.1 <= cs + 1 && d.toks.1 + 1 >= cs)).and_then(|d| match d.kind {
+                DateKind::RelativeEvent(n) => Some(n),
+                _ => None,
+            });
+            let streak = dates.iter().find_map(|d| match d.kind {
+                DateKind::Streak(n) => Some(n),
+                _ => None,
+            });
+            let habitual = habitual_sentence[si] && !own_date.is_some_and(|d| d.specificity() >= 3);
+            if habitual && figures.is_empty() {
+                diagnostics.push(Diagnostic::at(doc.span(cs, ce), "habitual", "a habit, not a dated event"));
+                continue;
+            }
+            // What the clause says about its victims and targets.
+            let civilians = figures.iter().any(|f| f.victims == Victims::Civilians)
+                || (cs..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Group(Victims::Civilians) | What::Identity(_))).is_some())
+                || (cs..ce).any(|k| matches!(doc.norm(k), "families" | "homes" | "residential" | "civilian" | "houses"));
+            let armed_target = armed_target(doc, ann, cs, ce);
+            let family = if triggers.is_empty() { None } else { Some(family_of(&triggers, civilians, armed_target)) };
+            // References to an incident already told ("the killings", "this wave").
+            let reference = triggers.iter().find(|t| t.noun && is_reference(doc, t.toks.0, cs));
+            let reference_at_start = reference.is_some_and(|t| {
+                (cs..t.toks.0).all(|k| doc.is_punct(k) || doc.find_at(k, |w| matches!(w, What::Cue(Cue::RefDet))).is_some() || !doc.is_proper(k) && (t.toks.0 - cs) <= 6)
+            });
+            let wave = (cs..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Aggregate))).is_some())
+                || reference.is_some_and(|t| t.plural && matches!(t.class, TriggerClass::Killing | TriggerClass::Attack));
+            let similar = (s..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Similar))).is_some());
+            let historical_cue = triggers.iter().any(|t| {
+                (t.toks.0.saturating_sub(4).max(cs)..t.toks.0).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Historical))).is_some())
+            });
+            // Places of the clause.
+            let mut places: Vec<Place> = clause_event_places(input, cs, ce).into_iter().map(|p| p.place.clone()).collect();
+            if places.is_empty() && clause.kind == ClauseKind::Where {
+                places.extend(previous_clause_place.clone().or_else(|| last_place_before(input, cs)));
+            }
+            if places.is_empty() && ci == 0 {
+                // Fronted adverbials ("In Banias, ...") are in the first clause already; a quotation
+                // takes its speaker's place.
+                if let Some(qp) = quote_places.get(&si) {
+                    places.extend(qp.iter().cloned());
+                }
+            } else if places.is_empty()
+                && let Some(qp) = quote_places.get(&si)
+            {
+                places.extend(qp.iter().cloned());
+            }
+            let anaphoric = if places.is_empty() {
+                ann.anaphora
+                    .iter()
+                    .filter(|a| in_clause(a.toks.0))
+                    .find_map(|a| resolve_anaphor(input, &state, a))
+            } else {
+                None
+            };
+            let country_only = !places.is_empty() && places.iter().all(|p| p.precision == PlacePrecision::Country);
+            let coarse_only = !places.is_empty() && places.iter().all(is_coarse);
+            let mut local_places: Vec<Place> = reduce_places(places.clone());
+            if coarse_only {
+                local_places.clear();
+            }
+            if local_places.is_empty()
+                && let Some(p) = anaphoric.clone()
+            {
+                local_places.push(p);
+            }
+            let coarse: Vec<Place> = places.iter().filter(|p| is_coarse(p) && !country_only).cloned().collect();
+
+            // The clause's date.
+            let sub = matches!(clause.kind, ClauseKind::Sub(_));
+            let anchor_date = own_date.map(|d| d.range).or_else(|| {
+                let shares_main = !matches!(clause.kind, ClauseKind::Sub("after" | "before" | "because" | "since" | "until" | "although" | "though" | "once"));
+                if shares_main { main_date.map(|d| d.range) } else { None }
+            });
+            let mut date = anchor_date;
+            let mut date_explicit = date.is_some();
+            if let Some(n) = relative {
+                // "one day after X" inside the complement: X's clause is the anchor.
+                let base = clause_list.get(ci.wrapping_sub(1)).and_then(|_| main_date.map(|d| d.range)).or(state.current.map(|c| state.drafts[c].date)).or(state.date);
+                if let Some(base) = base
+                    && let Some((b0, b1)) = base.bounds()
+                {
+                    let shift = if sub { -(n as i64) } else { n as i64 };
+                    let (x, y) = (add_days(b0, shift), add_days(b1, shift));
+                    date = Some(if x == y { DateRange::day(x) } else { DateRange::between(x, y, DatePrecision::Range) });
+                    date_explicit = true;
+                }
+            }
+            if let (Some(n), Some(d)) = (streak, date)
+                && let Some((_, b1)) = d.bounds()
+                && n > 1
+            {
+                date = Some(DateRange::between(add_days(b1, -(n as i64 - 1)), b1, DatePrecision::Range));
+            }
+            let inherited = date.is_none();
+            let date_value = date.or(state.date).unwrap_or_default();
+
+            let claimant = ann.claimant.clone();
+            let unit = Unit {
+                sentence: si,
+                start: cs,
+                end: ce,
+                triggers: triggers.clone(),
+                figures: figures.clone(),
+                family,
+                date: date_value,
+                date_explicit: date_explicit && !inherited,
+                civilians,
+                armed_target,
+                claimant,
+                headline,
+                historical_cue,
+                coarse: coarse.clone(),
+            };
+
+            // Decide where the clause goes.
+            let has_figure = !figures.is_empty();
+            let large_figure = figures.iter().any(|f| f.kind == FigureKind::Killed && (f.best().unwrap_or(0) >= 50 || f.qualifier == Qualifier::Vague && f.low.unwrap_or(0) >= 20));
+            let only_generic = family.is_none_or(|f| f == Family::Generic);
+            let plural_vague = triggers.iter().all(|t| t.noun && t.plural) && !triggers.is_empty();
+            let perfect = present_perfect(doc, cs, ce);
+            let vague_statement = plural_vague && !has_figure && !unit.date_explicit && (perfect || reference.is_none());
+
+            if !local_places.is_empty() && !(reference_at_start && wave) {
+                if vague_statement && anaphoric.is_some() {
+                    diagnostics.push(Diagnostic::at(doc.span(cs, ce), "vague", "a generic statement about events, not one incident"));
+                    continue;
+                }
+                // A subordinate clause without a date or figure of its own only adds to what is told.
+                let elaboration_only = sub && !has_figure && !unit.date_explicit && relative.is_none();
+                let list_split = local_places.len() > 1;
+                for place in &local_places {
+                    let similar_family = if similar { state.current.map(|c| state.drafts[c].family) } else { None };
+                    let fam = similar_family.or(family);
+                    let target = find_match(&state, place, fam, &unit);
+                    match target {
+                        Some(i) => merge(&mut state, i, &unit, Some(place), input, ann),
+                        None if elaboration_only || (reference.is_some() && !unit.date_explicit && anaphoric.is_none() && state.drafts.iter().any(|d| !d.dropped && d.place.as_ref().is_some_and(|p| within(place, &p.place) || within(&p.place, place)))) => {
+                            if let Some(i) = state.drafts.iter().rposition(|d| !d.dropped && d.place.as_ref().is_some_and(|p| within(place, &p.place) || within(&p.place, place))) {
+                                merge(&mut state, i, &unit, Some(place), input, ann);
+                            }
+                        }
+                        None => {
+                            let fam = fam.unwrap_or(Family::Vac);
+                            create(&mut state, fam, &unit, Some(place.clone()), false, input, ann);
+                        }
+                    }
+                    if list_split {
+                        // Figures of a list belong to no single place.
+                    }
+                }
+            } else {
+                // No local place: an elaboration of an incident told, or an aggregate.
+                let aggregate_clause = large_figure
+                    || (wave && !only_generic)
+                    || (coarse_only && (has_figure || !plural_vague) && !only_generic && !vague_statement)
+                    || (wave && has_figure);
+                if reference.is_some() && wave || aggregate_clause && !perfect_vague(vague_statement) {
+                    let fam = family.unwrap_or(Family::Vac);
+                    let target = state.drafts.iter().rposition(|d| !d.dropped && d.aggregate && d.family.fits(fam));
+                    match target {
+                        Some(i) => merge(&mut state, i, &unit, None, input, ann),
+                        None if aggregate_clause || has_figure || unit.date_explicit => {
+                            create(&mut state, if fam == Family::Generic { Family::Vac } else { fam }, &unit, None, true, input, ann)
+                        }
+                        None => {}
+                    }
+                } else if vague_statement {
+                    diagnostics.push(Diagnostic::at(doc.span(cs, ce), "vague", "a generic statement about events, not one incident"));
+                } else if let Some(c) = state.current
+                    && (family.is_none_or(|f| state.drafts[c].family.fits(f)) || reference.is_some())
+                {
+                    merge(&mut state, c, &unit, None, input, ann);
+                } else if has_figure {
+                    if let Some(i) = state.drafts.iter().rposition(|d| !d.dropped && family.is_none_or(|f| d.family.fits(f))) {
+                        merge(&mut state, i, &unit, None, input, ann);
+                    }
+                } else {
+                    diagnostics.push(Diagnostic::at(doc.span(cs, ce), "no_place", "an event without a place of its own"));
+                }
+            }
+            if unit.date_explicit && !unit.historical_cue {
+                if let Some((_, e)) = unit.date.bounds()
+                    && input.published.is_none_or(|p| e >= add_days(p, -(input.config.historical_after_days as i64)))
+                {
+                    state.date = Some(unit.date);
+                }
+            }
+            if let Some(p) = local_places.first() {
+                previous_clause_place = Some(p.clone());
+            }
+        }
+    }
+    finish(input, state, diagnostics)
+}
+
+fn perfect_vague(vague: bool) -> bool {
+    vague
+}
+
+/// A modal or negation further back in the clause ("We will not allow for sedition or the
+/// targeting of").
+fn modal_far(doc: &Doc, t: usize, floor: usize) -> bool {
+    let lo = t.saturating_sub(8).max(floor);
+    (lo..t).any(|k| {
+        doc.find_at(k, |w| matches!(w, What::Cue(Cue::Negation | Cue::Modal)))
+            .is_some_and(|h| h.end() <= t && matches!(doc.norm(k), "will" | "would" | "could" | "might" | "not" | "never" | "no" | "threatens" | "threatened" | "calling" | "condemn"))
+    }) && !(lo..t).any(|k| doc.is_punct(k) && matches!(doc.norm(k), "," | ";" | ":"))
+}
+
+/// "has seen sectarian massacres", "has been subjected to massacres": present perfect.
+fn present_perfect(doc: &Doc, s: usize, e: usize) -> bool {
+    (s..e.saturating_sub(1)).any(|k| matches!(doc.norm(k), "has" | "have") && (doc.norm(k + 1) == "been" || doc.norm(k + 1).ends_with("ed") || matches!(doc.norm(k + 1), "seen" | "known" | "suffered")))
+}
+
+/// A trigger noun after a determiner that points back ("the killings", "this wave of", "the
+/// regime's three-day bombardment").
+fn is_reference(doc: &Doc, t: usize, floor: usize) -> bool {
+    let mut k = t;
+    let mut steps = 0;
+    while k > floor && steps < 4 {
+        k -= 1;
+        steps += 1;
+        if doc.find_at(k, |w| matches!(w, What::Cue(Cue::RefDet))).is_some_and(|h| h.end() <= t) {
+            return doc.norm(k) != "a";
+        }
+        if doc.norm(k) == "'s" {
+            continue;
+        }
+        if doc.is_punct(k) && !matches!(doc.norm(k), "-" | "\"") {
+            return false;
+        }
+        if doc.find_at(k, |w| matches!(w, What::Trigger(_))).is_some() && k + 1 < t {
+            continue;
+        }
+    }
+    false
+}
+
+/// Whether the clause's attack falls on armed people ("attacks on positions of the security
+/// forces", "an ambush on a patrol").
+fn armed_target(doc: &Doc, ann: &SentenceAnnotations, s: usize, e: usize) -> bool {
+    const ARMED_NOUNS: &[&str] = &[
+        "positions", "position", "checkpoint", "checkpoints", "patrol", "patrols", "base", "bases",
+        "barracks", "convoy", "outpost", "outposts", "post", "posts", "garrison", "headquarters",
+        "troops", "soldiers", "forces",
+    ];
+    let target_actor = ann.actors.iter().any(|a| {
+        a.toks.0 >= s + 1
+            && a.toks.0 < e
+            && matches!(doc.norm(a.toks.0 - 1), "on" | "against" | "at" | "targeting" | "of")
+            && matches!(a.kind, ActorKind::StateForces | ActorKind::RebelGroup | ActorKind::PoliticalMilitia | ActorKind::ForeignForces)
+    });
+    target_actor || (s..e).any(|k| ARMED_NOUNS.contains(&doc.norm(k)) && k > s && (k.saturating_sub(4)..k).any(|j| matches!(doc.norm(j), "on" | "against" | "at")))
+}
+
+struct Unit {
+    sentence: usize,
+    start: usize,
+    end: usize,
+    triggers: Vec<TriggerMention>,
+    figures: Vec<FigureMention>,
+    family: Option<Family>,
+    date: DateRange,
+    date_explicit: bool,
+    civilians: bool,
+    armed_target: bool,
+    claimant: Option<ClaimantMention>,
+    headline: bool,
+    historical_cue: bool,
+    coarse: Vec<Place>,
+}
+
+/// The event places of tokens `s..e`: not parts of names, not someone's home or office.
+fn clause_event_places<'p>(input: &'p Input, s: usize, e: usize) -> Vec<&'p PlaceRef> {
+    let inside: Vec<&PlaceRef> = input.places.iter().filter(|p| s <= p.toks.0 && p.toks.0 < e && !p.modifier).collect();
+    let events: Vec<&PlaceRef> = inside.iter().copied().filter(|p| p.role == PlaceRole::Event).collect();
+    if !events.is_empty() {
+        return events;
+    }
+    inside.into_iter().filter(|p| p.role == PlaceRole::Reference).collect()
+}
+
+fn last_place_before(input: &Input, k: usize) -> Option<Place> {
+    input.places.iter().rev().find(|p| p.toks.0 < k && !p.modifier).map(|p| p.place.clone())
+}
+
+/// Drops places that contain another place of the list ("Al-Qusour in the city of Baniyas",
+/// "a-Zahraa district of Homs city"); country names go when anything finer is named.
+fn reduce_places(places: Vec<Place>) -> Vec<Place> {
+    let mut out: Vec<Place> = Vec::new();
+    for p in &places {
+        if is_coarse(p) {
+            continue;
+        }
+        let contains_other = places.iter().any(|q| !std::ptr::eq(p, q) && q.precision.rank() < p.precision.rank() && within(q, p));
+        if contains_other {
+            continue;
+        }
+        if !out.iter().any(|q| same_place(p, q)) {
+            out.push(p.clone());
+        }
+    }
+    out
+}
+
+fn resolve_anaphor(input: &Input, state: &State, a: &Anaphor) -> Option<Place> {
+    let doc = input.doc;
+    let sentence = doc.sentence_of(a.toks.0);
+    let s = doc.sentences[sentence].toks.start;
+    // A place named earlier in the same sentence.
+    if let Some(p) = input
+        .places
+        .iter()
+        .rev()
+        .find(|p| p.toks.0 >= s && p.toks.0 < a.toks.0 && !p.modifier && anaphor_accepts(doc, a.noun, p.precision()))
+    {
+        return Some(p.place.clone());
+    }
+    // The place of the current incident.
+    if let Some(c) = state.current
+        && let Some(p) = &state.drafts[c].place
+        && anaphor_accepts(doc, a.noun, p.place.precision)
+        && !state.drafts[c].aggregate
+    {
+        return Some(p.place.clone());
+    }
+    // The nearest place named before, within a few sentences.
+    let floor = doc.sentences[sentence.saturating_sub(6)].toks.start;
+    input
+        .places
+        .iter()
+        .rev()
+        .find(|p| p.toks.0 >= floor && p.toks.0 < a.toks.0 && !p.modifier && anaphor_accepts(doc, a.noun, p.precision()))
+        .map(|p| p.place.clone())
+}
+
+/// For each sentence inside a quotation that closes later in the paragraph, the event places of
+/// the sentence where it closes.
+fn quote_attribution_places(input: &Input) -> BTreeMap<usize, Vec<Place>> {
+    let doc = input.doc;
+    let mut out = BTreeMap::new();
+    for (si, sentence) in doc.sentences.iter().enumerate() {
+        let (s, e) = (sentence.toks.start, sentence.toks.end);
+        let quoted = (s..e).filter(|&k| doc.is_word(k)).take(3).all(|k| doc.in_quote.get(k).copied().unwrap_or(false))
+            && (s..e).any(|k| doc.is_word(k));
+        if !quoted {
+            continue;
+        }
+        // The sentence where the quotation closes, in the same paragraph.
+        let mut sj = si;
+        while sj < doc.sentences.len() && doc.sentences[sj].paragraph == sentence.paragraph {
+            let t = &doc.sentences[sj].toks;
+            if (t.start..t.end).any(|k| doc.is_word(k) && !doc.in_quote[k]) {
+                break;
+            }
+            sj += 1;
+        }
+        if sj >= doc.sentences.len() || doc.sentences[sj].paragraph != sentence.paragraph {
+            continue;
+        }
+        let t = &doc.sentences[sj].toks;
+        let places: Vec<Place> = input
+            .places
+            .iter()
+            .filter(|p| p.toks.0 >= t.start && p.toks.0 < t.end && !doc.in_quote[p.toks.0] && !p.modifier && p.role != PlaceRole::NotEvent)
+            .map(|p| p.place.clone())
+            .collect();
+        if !places.is_empty() && sj != si {
+            out.insert(si, places);
+        }
+    }
+    out
+}
+
+fn dates_fit(d: &Draft, unit: &Unit) -> bool {
+    if !unit.date_explicit || !d.date.is_known() {
+        return !d.date.is_known() || !unit.date.is_known() || d.date.overlaps(&unit.date, 1);
+    }
+    if !d.date_explicit {
+        return d.date.overlaps(&unit.date, 1);
+    }
+    d.date == unit.date
+}
+
+fn find_match(state: &State, place: &Place, family: Option<Family>, unit: &Unit) -> Option<usize> {
+    state.drafts.iter().enumerate().rev().find_map(|(i, d)| {
+        if d.dropped || d.aggregate {
+            return None;
+        }
+        let p = d.place.as_ref()?;
+        let here = same_place(place, &p.place) || (within(place, &p.place) && p.place.precision.rank() <= PlacePrecision::Settlement.rank() + 1) || within(&p.place, place) && place.precision.rank() <= PlacePrecision::Settlement.rank();
+        let fam_ok = family.is_none_or(|f| d.family.fits(f));
+        (here && fam_ok && dates_fit(d, unit)).then_some(i)
+    })
+}
+
+fn create(state: &mut State, family: Family, unit: &Unit, place: Option<Place>, aggregate: bool, input: &Input, ann: &SentenceAnnotations) {
+    let d = Draft {
+        family,
+        triggers: Vec::new(),
+        place: place.map(|p| PlaceChoice { place: p }),
+        date: DateRange::unknown(),
+        date_explicit: false,
+        figures: Vec::new(),
+        actors: Vec::new(),
+        identities: Vec::new(),
+        victims_civilian: false,
+        victims_combatant: false,
+        sentences: Vec::new(),
+        aggregate,
+        historical_cue: false,
+        weak: unit.headline,
+        coarse_places: Vec::new(),
+        dropped: false,
+    };
+    state.drafts.push(d);
+    let i = state.drafts.len() - 1;
+    merge(state, i, unit, None, input, ann);
+}
+
+fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input: &Input, ann: &SentenceAnnotations) {
+    let doc = input.doc;
+    let d = &mut state.drafts[i];
+    if let Some(f) = unit.family {
+        d.family = match (d.family, f) {
+            (Family::Generic, other) => other,
+            (mine, Family::Generic) => mine,
+            (Family::Vac, Family::Explosion) if unit.figures.iter().all(|_| true) => Family::Explosion,
+            (mine, _) => mine,
+        };
+    }
+    // A finer place inside the draft's place refines it ("Homs city" -> "Waer").
+    if let Some(p) = place {
+        match &d.place {
+            None => d.place = Some(PlaceChoice { place: p.clone() }),
+            Some(cur) if p.precision.rank() < cur.place.precision.rank() && within(p, &cur.place) => {
+                d.place = Some(PlaceChoice { place: p.clone() });
+            }
+            _ => {}
+        }
+    }
+    d.coarse_places.extend(unit.coarse.iter().cloned());
+    if unit.date.is_known() {
+        if unit.date_explicit && !d.date_explicit {
+            d.date = unit.date;
+            d.date_explicit = true;
+        } else if unit.date_explicit && d.aggregate {
+            d.date = union(&d.date, &unit.date);
+        } else if !d.date.is_known() {
+            d.date = unit.date;
+        }
+    }
+    d.triggers.extend(unit.triggers.iter().copied());
+    d.historical_cue |= unit.historical_cue;
+    d.weak &= unit.headline;
+    d.victims_civilian |= unit.civilians;
+    d.victims_combatant |= unit.figures.iter().any(|f| f.victims == Victims::Combatants) || (unit.armed_target && !unit.civilians);
+    for f in &unit.figures {
+        d.figures.push((f.clone(), unit.claimant.clone()));
+    }
+    if !d.sentences.contains(&unit.sentence) {
+        d.sentences.push(unit.sentence);
+    }
+    // Actors of the clause, with their roles.
+    let claimant_toks = unit.claimant.as_ref().map(|c| c.toks);
+    let first_trigger = unit.triggers.iter().map(|t| t.toks.0).min();
+    for a in ann.actors.iter().filter(|a| unit.start <= a.toks.0 && a.toks.0 < unit.end) {
+        if claimant_toks.is_some_and(|(x, y)| x <= a.toks.0 && a.toks.1 <= y) {
+            continue;
+        }
+        // People counted by a figure are victims, not actors ("police officers were killed").
+        if unit.figures.iter().any(|f| f.start <= a.toks.0 && a.toks.1 <= f.end.max(f.predicate + 1)) && a.generic {
+            continue;
+        }
+        let prev = if a.toks.0 > 0 { doc.norm(a.toks.0 - 1) } else { "" };
+        let role = if matches!(prev, "by" | "from") || a.aircraft {
+            ActorRole::Perpetrator
+        } else if matches!(prev, "on" | "against" | "targeting" | "with") {
+            ActorRole::Target
+        } else if first_trigger.is_none_or(|t| a.toks.0 < t) {
+            ActorRole::Perpetrator
+        } else {
+            ActorRole::Target
+        };
+        let claimant = unit.claimant.as_ref().map(|c| c.name.clone());
+        if !d.actors.iter().any(|(x, r, _)| x.name == a.name && x.mention == a.mention && *r == role) {
+            d.actors.push((a.clone(), role, claimant));
+        }
+    }
+    for id in ann.identities.iter().filter(|m| unit.start <= m.toks.0 && m.toks.0 < unit.end) {
+        if victim_identity(doc, id) && !d.identities.contains(&id.name) {
+            d.identities.push(id.name.clone());
+        }
+    }
+    state.current = Some(i);
+}
+
+/// An identity names the victims when it qualifies people or places attacked ("Alawite
+/// civilians", "a majority Alawite village", "killings of Alawites"), not an actor ("Sunni
+/// Islamist-led government", "Druze militias").
+fn victim_identity(doc: &Doc, m: &IdentityMention) -> bool {
+    let next = m.toks.1;
+    let actorish = doc.find_at(next, |w| matches!(w, What::Generic(_) | What::Actor(..) | What::LinkHead)).is_some()
+        || matches!(doc.norm(next), "islamist" | "government" | "regime" | "leaders" | "leader" | "officials" | "official" | "militia" | "militias" | "fighters" | "forces" | "neighborhood" | "neighbourhood" | "faction" | "factions");
+    !actorish
+}
+
+/// Turns the drafts into mentions: figures, actors, type, date, place, historical, evidence.
+fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention> {
+    let doc = input.doc;
+    // Headline-only drafts fold into the first body incident they fit.
+    for i in 0..state.drafts.len() {
+        if !state.drafts[i].weak || state.drafts[i].dropped {
+            continue;
+        }
+        let fam = state.drafts[i].family;
+        let place = state.drafts[i].place.clone();
+        let agg = state.drafts[i].aggregate;
+        let target = state.drafts.iter().enumerate().position(|(j, d)| {
+            j != i && !d.weak && !d.dropped && d.family.fits(fam) && d.aggregate == agg
+                && match (&place, &d.place) {
+                    (Some(a), Some(b)) => a.place.distance_km(&b.place) <= 30.0,
+                    _ => true,
+                }
+        });
+        if let Some(j) = target {
+            let w = state.drafts[i].clone();
+            let d = &mut state.drafts[j];
+            d.triggers.extend(w.triggers);
+            d.figures.extend(w.figures);
+            for a in w.actors {
+                if !d.actors.iter().any(|(x, r, _)| x.name == a.0.name && *r == a.1) {
+                    d.actors.push(a);
+                }
+            }
+            for id in w.identities {
+                if !d.identities.contains(&id) {
+                    d.identities.push(id);
+                }
+            }
+            d.sentences.extend(w.sentences);
+            d.victims_civilian |= w.victims_civilian;
+            state.drafts[i].dropped = true;
+        }
+    }
+    // The document's dominant victim identity, for incidents that name none.
+    let mut identity_counts: BTreeMap<String, usize> = BTreeMap::new();
+    for d in state.drafts.iter().filter(|d| !d.dropped) {
+        for id in &d.identities {
+            *identity_counts.entry(id.clone()).or_default() += 1;
+        }
+    }
+    let dominant = identity_counts.iter().max_by_key(|(_, n)| **n).filter(|(_, n)| **n >= 2).map(|(k, _)| k.clone());
+
+    // Aggregates: their region and their days.
+    let local: Vec<(Place, DateRange, Family)> = state
+        .drafts
+        .iter()
+        .filter(|d| !d.dropped && !d.aggregate)
+        .filter_map(|d| d.place.as_ref().map(|p| (p.place.clone(), d.date, d.family)))
+        .collect();
+    for d in state.drafts.iter_mut().filter(|d| !d.dropped && d.aggregate) {
+        if d.place.is_none() {
+            d.place = aggregate_place(input, d, &local).map(|place| PlaceChoice { place });
+        }
+        if !d.date_explicit {
+            let days: Vec<DateRange> = local.iter().filter(|(_, _, f)| f.fits(d.family)).map(|(_, r, _)| *r).filter(|r| r.is_known()).collect();
+            if let Some(first) = days.first() {
+                let mut u = *first;
+                for r in &days[1..] {
+                    u = union(&u, r);
+                }
+                if !d.date.is_known() || d.date.overlaps(&u, 3) {
+                    d.date = if d.date.is_known() { union(&d.date, &u) } else { u };
+                }
+            }
+        }
+    }
+
+    let mut out = Vec::new();
+    for d in state.drafts.into_iter().filter(|d| !d.dropped) {
+        let Some(place) = d.place.as_ref().map(|p| p.place.clone()) else {
+            diagnostics.push(Diagnostic::new("no_place", "an incident without a place was left out"));
+            continue;
+        };
+        let mut date = d.date;
+        if !date.is_known()
+            && let Some(p) = input.published
+        {
+            // Nothing dates it: the report's own day is the best the text gives, as a range back
+            // to the week before.
+            date = DateRange::between(add_days(p, -7), p, DatePrecision::Week);
+        }
+        let historical = match (date.bounds(), input.published) {
+            (Some((_, end)), Some(p)) => end < add_days(p, -(input.config.historical_after_days as i64)),
+            _ => d.historical_cue,
+        };
+        if historical && !d.date.is_known() {
+            continue;
+        }
+        if let (Some((start, _)), Some(p)) = (date.bounds(), input.published)
+            && start > add_days(p, 1)
+        {
+            diagnostics.push(Diagnostic::new("future", "an incident dated after publication was left out"));
+            continue;
+        }
+        let (event_type, sub_event_type) = event_type(&d);
+        let victims = match (d.victims_civilian, d.victims_combatant) {
+            (true, true) => Victims::Mixed,
+            (true, false) => Victims::Civilians,
+            (false, true) => Victims::Combatants,
+            _ if event_type == EventType::ViolenceAgainstCivilians => Victims::Civilians,
+            _ => Victims::Unknown,
+        };
+        let victim_identity = d.identities.first().cloned().or_else(|| {
+            (event_type == EventType::ViolenceAgainstCivilians && victims == Victims::Civilians)
+                .then(|| dominant.clone())
+                .flatten()
+        });
+        let figures = figures_of(doc, &d);
+        let mut actors: Vec<Actor> = Vec::new();
+        for (a, role, claimant) in &d.actors {
+            if actors.iter().any(|x| x.name == a.name && x.role == *role) {
+                continue;
+            }
+            actors.push(Actor {
+                name: a.name.clone(),
+                mention: a.mention.clone(),
+                role: *role,
+                kind: a.kind,
+                span: Some(doc.span(a.toks.0, a.toks.1)),
+                claimant: claimant.clone(),
+            });
+        }
+        let mut sentences = d.sentences.clone();
+        sentences.sort_unstable();
+        sentences.dedup();
+        let evidence = sentences
+            .iter()
+            .map(|&si| {
+                let span = doc.sentences[si].span;
+                Evidence { span, text: doc.body[span.start..span.end].to_string() }
+            })
+            .collect();
+        out.push(Mention {
+            event_type,
+            sub_event_type,
+            date,
+            place: Some(place),
+            actors,
+            victims,
+            victim_identity,
+            figures,
+            historical,
+            aggregate: d.aggregate,
+            evidence,
+        });
+    }
+    out
+}
+
+/// The region of an aggregate: a region named with it, a region named in the report near its
+/// local incidents, the area of those incidents, or the country.
+fn aggregate_place(input: &Input, d: &Draft, local: &[(Place, DateRange, Family)]) -> Option<Place> {
+    let regions = |p: &Place| matches!(p.precision, PlacePrecision::Region | PlacePrecision::Admin1);
+    if let Some(p) = d.coarse_places.iter().find(|p| p.precision == PlacePrecision::Region) {
+        return Some(p.clone());
+    }
+    let members: Vec<&Place> = local.iter().filter(|(_, _, f)| f.fits(d.family) || f.violent()).map(|(p, _, _)| p).collect();
+    let centroid = (!members.is_empty()).then(|| {
+        let n = members.len() as f64;
+        (members.iter().map(|p| p.lat).sum::<f64>() / n, members.iter().map(|p| p.lon).sum::<f64>() / n)
+    });
+    let named: Vec<&PlaceRef> = input.places.iter().filter(|p| !p.modifier && p.place.precision == PlacePrecision::Region).collect();
+    if let Some(p) = named
+        .iter()
+        .filter(|p| centroid.is_none_or(|(la, lo)| haversine_km(la, lo, p.place.lat, p.place.lon) < 150.0))
+        .min_by(|a, b| {
+            let da = centroid.map_or(0.0, |(la, lo)| haversine_km(la, lo, a.place.lat, a.place.lon));
+            let db = centroid.map_or(0.0, |(la, lo)| haversine_km(la, lo, b.place.lat, b.place.lon));
+            da.total_cmp(&db)
+        })
+    {
+        return Some(p.place.clone());
+    }
+    if let Some(p) = d.coarse_places.iter().find(|p| regions(p)) {
+        return Some(p.clone());
+    }
+    if let Some((lat, lon)) = centroid {
+        let spread = members.iter().map(|p| haversine_km(lat, lon, p.lat, p.lon)).fold(0.0, f64::max);
+        if spread <= 150.0 {
+            let mut names: Vec<&str> = Vec::new();
+            for m in &members {
+                if !names.contains(&m.name.as_str()) && names.len() < 4 {
+                    names.push(&m.name);
+                }
+            }
+            return Some(Place {
+                name: format!("area of {}", names.join(", ")),
+                geonames_id: None,
+                admin1: members[0].admin1.clone(),
+                admin2: None,
+                country: members[0].country.clone(),
+                lat,
+                lon,
+                precision: PlacePrecision::Region,
+                mention: None,
+                span: None,
+            });
+        }
+    }
+    if let Some(p) = d.coarse_places.first() {
+        return Some(p.clone());
+    }
+    input.country_place.clone()
+}
+
+/// The figures of a draft: every claim by kind, and the low / best / high derived from them.
+fn figures_of(doc: &Doc, d: &Draft) -> BTreeMap<FigureKind, Figure> {
+    let mut out: BTreeMap<FigureKind, Figure> = BTreeMap::new();
+    for (f, claimant) in &d.figures {
+        let span = doc.span(f.start, f.end);
+        let claim = Claim {
+            low: f.low,
+            high: f.high,
+            qualifier: f.qualifier,
+            text: doc.body[span.start..span.end].to_string(),
+            claimant: claimant.as_ref().map(|c| c.name.clone()),
+            span,
+            report: None,
+            published: None,
+            claimant_mention: claimant.as_ref().filter(|c| c.mention != c.name).map(|c| c.mention.clone()),
+            superseded: false,
+            partisan: claimant.as_ref().is_some_and(|c| c.partisan),
+        };
+        let entry = out.entry(f.kind).or_default();
+        if !entry.claims.iter().any(|c| c.span == claim.span) {
+            entry.claims.push(claim);
+        }
+    }
+    for fig in out.values_mut() {
+        fig.claims.sort_by_key(|c| c.span.start);
+        let bests: Vec<u64> = fig.claims.iter().filter_map(Claim::best).collect();
+        fig.best = bests.iter().copied().max();
+        fig.low = fig.claims.iter().filter_map(|c| c.low.or(c.high)).min();
+        fig.high = if fig.claims.iter().all(|c| c.high.is_some()) {
+            fig.claims.iter().filter_map(|c| c.high).max()
+        } else {
+            None
+        };
+        fig.rationale = Some(if fig.claims.len() == 1 {
+            "the only figure the report gives".to_string()
+        } else {
+            format!("the largest of the {} figures the report gives", fig.claims.len())
+        });
+    }
+    out
+}

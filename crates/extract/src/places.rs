@@ -1,0 +1,206 @@
+//! Places: the gazetteer's place mentions, mapped onto tokens, with what each is to the events
+//! around it (where something happened, a point of reference, or someone's home, origin,
+//! destination or office), and place anaphora ("the village", "that same city", "there").
+
+use vigil_gazetteer::{Gazetteer, GeoparseConfig, find_places};
+use vigil_model::{Place, PlacePrecision, Span};
+
+use crate::doc::Doc;
+use crate::lexicon::{Cue, What};
+
+/// What a place mention is to the events of its clause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlaceRole {
+    /// Where something happens ("in Baniyas", "the village of Al-Zarah").
+    Event,
+    /// A point of reference ("north of Tingo Maria", "near the main highway").
+    Reference,
+    /// Someone's home, origin, destination or office ("living in Iraq", "from Idlib", "Latakia
+    /// province security director"), or a dateline.
+    NotEvent,
+}
+
+/// A resolved place named in the text.
+#[derive(Debug, Clone)]
+pub struct PlaceRef {
+    pub toks: (usize, usize),
+    pub place: Place,
+    pub role: PlaceRole,
+    /// Part of a longer proper name ("Homs Operations Room", "Syria Direct").
+    pub modifier: bool,
+}
+
+impl PlaceRef {
+    pub fn precision(&self) -> PlacePrecision {
+        self.place.precision
+    }
+}
+
+/// Tokens that may stand between a cue and its place ("moved by bus to the intersection of").
+fn skippable(doc: &Doc, k: usize) -> bool {
+    matches!(
+        doc.norm(k),
+        "the" | "of" | "a" | "an" | "northern" | "southern" | "eastern" | "western" | "central"
+            | "north" | "south" | "east" | "west" | "intersection" | "entrance" | "edge" | "heart"
+            | "rural" | "besieged" | "blockaded" | "city" | "town" | "village" | "province"
+            | "district" | "region" | "governorate" | "neighbourhood" | "neighborhood"
+    ) || doc.find_at(k, |w| matches!(w, What::Cue(Cue::AnaphorNoun))).is_some()
+}
+
+/// The role of a place at tokens `a..b` from the words around it.
+fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
+    let sentence = &doc.sentences[doc.sentence_of(a)];
+    // A dateline: "AMMAN:", "Lima, 20 Aug 88 (EFE) --" at the start of a paragraph.
+    let first_of_paragraph = doc.sentence_of(a) == 0
+        || doc.sentences[doc.sentence_of(a) - 1].paragraph != sentence.paragraph;
+    if a == sentence.toks.start && first_of_paragraph {
+        let next = doc.norm(b);
+        if next == ":" || next == "-" || (next == "," && (doc.is_number(b + 1) || doc.find_at(b + 1, |w| matches!(w, What::Month(_))).is_some())) {
+            return PlaceRole::NotEvent;
+        }
+    }
+    if doc
+        .find_at(b, |w| matches!(w, What::Cue(Cue::PlaceTitleAfter)))
+        .is_some()
+        || (doc.norm(b) == "'s" && doc.find_at(b + 1, |w| matches!(w, What::Cue(Cue::PlaceTitleAfter))).is_some())
+    {
+        return PlaceRole::NotEvent;
+    }
+    // Walk back over skippable words, looking for a cue that ends there.
+    let floor = sentence.toks.start;
+    let mut k = a;
+    for _ in 0..5 {
+        if k <= floor {
+            break;
+        }
+        if let Some(h) = doc.find_ending_at(k, 4, |w| {
+            matches!(w, What::Cue(Cue::PlaceNotEvent | Cue::PlaceReference))
+        }) && h.start as usize >= floor
+        {
+            return match h.what {
+                What::Cue(Cue::PlaceNotEvent) => PlaceRole::NotEvent,
+                _ => PlaceRole::Reference,
+            };
+        }
+        if doc.find_ending_at(k, 1, |w| matches!(w, What::Cue(Cue::PlaceReference | Cue::PlaceNotEvent))).is_none()
+            && !skippable(doc, k - 1)
+        {
+            break;
+        }
+        k -= 1;
+    }
+    PlaceRole::Event
+}
+
+/// Finds and resolves the places of the body. `exclude` are spans known not to be places.
+pub fn find(doc: &Doc, gazetteer: &Gazetteer, exclude: Vec<Span>, country_hint: Option<String>) -> Vec<PlaceRef> {
+    let config = GeoparseConfig {
+        country_hint,
+        exclude,
+        ..GeoparseConfig::default()
+    };
+    let mentions = find_places(gazetteer, doc.body, &config);
+    let mut out = Vec::new();
+    for m in mentions {
+        let Some(place) = m.place else { continue };
+        let Some((a, b)) = token_range(doc, m.span) else {
+            continue;
+        };
+        let role = role_of(doc, a, b);
+        out.push(PlaceRef {
+            toks: (a, b),
+            place: Place {
+                mention: Some(m.text.clone()),
+                span: Some(m.span),
+                ..place
+            },
+            role,
+            modifier: m.modifier,
+        });
+    }
+    out
+}
+
+/// The tokens a byte span covers.
+pub fn token_range(doc: &Doc, span: Span) -> Option<(usize, usize)> {
+    let list = &doc.toks.list;
+    let a = list.partition_point(|t| t.end <= span.start);
+    let b = list.partition_point(|t| t.start < span.end);
+    (a < b).then_some((a, b))
+}
+
+/// A place anaphor: "the village", "that same city", "the village's outskirts", "there".
+#[derive(Debug, Clone, Copy)]
+pub struct Anaphor {
+    pub toks: (usize, usize),
+    /// The noun, when there is one ("village"): it says what precision the antecedent has.
+    pub noun: Option<usize>,
+}
+
+/// Finds place anaphora in tokens `s..e`.
+pub fn find_anaphora(doc: &Doc, s: usize, e: usize) -> Vec<Anaphor> {
+    let mut out = Vec::new();
+    let mut k = s;
+    while k < e {
+        if let Some(h) = doc.find_within(k, e, |w| matches!(w, What::Cue(Cue::AnaphorWord))) {
+            out.push(Anaphor {
+                toks: (k, h.end()),
+                noun: None,
+            });
+            k = h.end();
+            continue;
+        }
+        if let Some(det) = doc.find_within(k, e, |w| matches!(w, What::Cue(Cue::AnaphorDet))) {
+            // Up to five modifiers ("the 4 sq. km district", "the densely crowded district").
+            let mut m = det.end();
+            let mut found = None;
+            while m < e && m <= det.end() + 5 {
+                if let Some(n) = doc.find_within(m, e, |w| matches!(w, What::Cue(Cue::AnaphorNoun))) {
+                    found = Some(n);
+                    break;
+                }
+                if doc.is_punct(m) && !matches!(doc.norm(m), "." | "-") {
+                    break;
+                }
+                if doc.find_at(m, |w| matches!(w, What::Cue(Cue::AnaphorDet) | What::Trigger(_))).is_some() {
+                    break;
+                }
+                m += 1;
+            }
+            if let Some(n) = found {
+                // "the village of Al-Zarah" names the place: no anaphor.
+                let named_after = doc.norm(n.end()) == "of" && doc.is_proper(n.end() + 1)
+                    || doc.is_proper(n.end()) && doc.norm(n.end() - 1) != "'s"
+                    || matches!(doc.norm(n.end()), "called" | "named" | "known");
+                if !named_after {
+                    out.push(Anaphor {
+                        toks: (k, n.end()),
+                        noun: Some(n.start as usize),
+                    });
+                }
+                k = n.end();
+                continue;
+            }
+        }
+        k += 1;
+    }
+    out
+}
+
+/// Whether a place of precision `p` can be what an anaphor noun refers to.
+pub fn anaphor_accepts(doc: &Doc, noun: Option<usize>, p: PlacePrecision) -> bool {
+    let Some(n) = noun else {
+        return p != PlacePrecision::Country;
+    };
+    match doc.norm(n) {
+        "village" | "villages" | "town" | "city" | "metropolis" | "hamlet" | "settlement" | "municipality"
+        | "locality" => matches!(p, PlacePrecision::Settlement | PlacePrecision::District),
+        "district" | "neighbourhood" | "neighborhood" | "quarter" | "suburb" | "camp" => {
+            matches!(p, PlacePrecision::District | PlacePrecision::Settlement | PlacePrecision::Admin2)
+        }
+        "province" | "governorate" | "region" | "countryside" => {
+            matches!(p, PlacePrecision::Admin1 | PlacePrecision::Admin2 | PlacePrecision::Region)
+        }
+        _ => p != PlacePrecision::Country,
+    }
+}
