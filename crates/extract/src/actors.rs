@@ -229,13 +229,24 @@ fn named_group(doc: &Doc, k: usize, e: usize) -> Option<ActorMention> {
     if !doc.is_proper(k) || (k > 0 && doc.is_proper(k - 1) && !doc.toks.list[k].joined && !doc.toks.is_punct(k - 1, ".")) {
         return None;
     }
-    // The run of capitalised words (with "al-", "wa", "of" inside).
+    // The run of capitalised words, with connectors inside ("Ahl al-Sunna wa al-Jamaa").
+    let connector = |j: usize| matches!(doc.norm(j), "al" | "el" | "wa" | "of" | "the" | "'s" | "bin" | "ibn" | "ad" | "ash" | "as" | "ar" | "an" | "at");
     let mut b = k;
-    while b < e
-        && (doc.is_proper(b)
-            || (matches!(doc.norm(b), "al" | "el" | "wa" | "of" | "the" | "'s") && b + 1 < e && doc.is_proper(b + 1)))
-    {
-        b += 1;
+    while b < e {
+        if doc.is_proper(b) {
+            b += 1;
+            continue;
+        }
+        // Connectors followed (possibly after more connectors) by a capitalised word.
+        let mut c = b;
+        while c < e && connector(c) {
+            c += 1;
+        }
+        if c > b && c < e && doc.is_proper(c) {
+            b = c;
+            continue;
+        }
+        break;
     }
     if b - k < 2 {
         return None;

@@ -23,7 +23,7 @@ use crate::claimants::ClaimantMention;
 use crate::dates::{DateKind, DateMention};
 use crate::doc::Doc;
 use crate::events::{IdentityMention, TriggerMention};
-use crate::figures::{FigureMention, denied_or_modal};
+use crate::figures::{FigureMention, governed};
 use crate::lexicon::{Cue, Lexicon, TriggerClass, What};
 use crate::places::{Anaphor, PlaceRef, PlaceRole, anaphor_accepts};
 use crate::{Config, Diagnostic};
@@ -114,7 +114,11 @@ fn clauses(doc: &Doc, s: usize, e: usize) -> Vec<Clause> {
             if !matches!(sub, "as" | "since") || after_comma {
                 open = Some(ClauseKind::Sub(sub));
             }
-        } else if after_comma && doc.find_at(k, |w| matches!(w, What::Cue(Cue::Coordinator))).is_some() {
+        } else if after_comma
+            && doc.find_at(k, |w| matches!(w, What::Cue(Cue::Coordinator))).is_some()
+            && !(k >= s + 2 && doc.is_proper(k - 2) && doc.is_proper(k + 1))
+        {
+            // Not inside a list of names ("Burj Qaae, Tsneen, and Hirbnafsah").
             open = Some(ClauseKind::Main);
         } else if fronted_sub && doc.toks.is_punct(k, ",") {
             // "After X, Y": the fronted clause ends at its comma.
@@ -172,18 +176,17 @@ struct PlaceChoice {
 }
 
 fn same_place(a: &Place, b: &Place) -> bool {
-    if let (Some(x), Some(y)) = (a.geonames_id, b.geonames_id)
-        && x == y
-    {
-        return true;
+    if let (Some(x), Some(y)) = (a.geonames_id, b.geonames_id) {
+        return x == y;
     }
-    a.distance_km(b) < 3.0
+    let d = a.distance_km(b);
+    d < 0.5 || (a.name == b.name && d < 5.0)
 }
 
 /// Whether `fine` lies within `coarse` (nearby, and coarse is the less precise).
 fn within(fine: &Place, coarse: &Place) -> bool {
-    if fine.precision.rank() > coarse.precision.rank() {
-        return false;
+    if fine.precision.rank() >= coarse.precision.rank() {
+        return same_place(fine, coarse);
     }
     let reach = match coarse.precision {
         PlacePrecision::District => 3.0,
@@ -195,6 +198,11 @@ fn within(fine: &Place, coarse: &Place) -> bool {
     };
     if coarse.precision == PlacePrecision::Country {
         return fine.country.is_some() && fine.country == coarse.country;
+    }
+    if coarse.precision == PlacePrecision::Settlement {
+        // A district is in its city: named after it ("Al Wa'r, Homs"), or close to its centre.
+        return fine.name.rsplit(", ").next().is_some_and(|city| !city.is_empty() && coarse.name.contains(city))
+            || fine.distance_km(coarse) <= 4.0;
     }
     fine.distance_km(coarse) <= reach
 }
@@ -368,6 +376,10 @@ struct State {
     drafts: Vec<Draft>,
     current: Option<usize>,
     date: Option<DateRange>,
+    /// The last sentence that added to each draft.
+    touched: Vec<usize>,
+    /// What each clause did, for `--explain`.
+    log: Vec<Diagnostic>,
 }
 
 fn add_days(d: Date, n: i64) -> Date {
@@ -393,21 +405,40 @@ fn union(a: &DateRange, b: &DateRange) -> DateRange {
 /// "On Tuesday, Assad told").
 fn is_speech_date(doc: &Doc, s: usize, e: usize, d: &DateMention) -> bool {
     let (a, b) = d.toks;
-    let verb_before = (a.saturating_sub(5).max(s)..a).any(|k| doc.find_at(k, |w| matches!(w, What::ClaimVerb)).is_some());
+    let is_verb = |k: usize| {
+        doc.find_at(k, |w| matches!(w, What::ClaimVerb)).is_some()
+            && !(k > s && matches!(doc.norm(k - 1), "the" | "a" | "an" | "these" | "those" | "this" | "its" | "their"))
+    };
+    // The verb, then at most its object's name: "told the UK Guardian on Saturday".
+    let verb_before = (a.saturating_sub(6).max(s)..a).any(|k| {
+        is_verb(k) && (k + 1..a).all(|j| doc.is_proper(j) || matches!(doc.norm(j), "on" | "last" | "this" | "the" | "a" | "in" | "earlier" | "late" | "early"))
+    });
     if verb_before {
         return true;
     }
     // "On Tuesday, Bashar al-Assad told ..."
     if a <= s + 1 && doc.toks.is_punct(b, ",") {
-        return (b..(b + 8).min(e)).any(|k| doc.find_at(k, |w| matches!(w, What::ClaimVerb)).is_some());
+        return (b..(b + 8).min(e)).any(is_verb);
     }
     false
+}
+
+/// What one clause tells, before it is placed among the incidents.
+struct ClauseInfo {
+    clause: Clause,
+    triggers: Vec<TriggerMention>,
+    figures: Vec<FigureMention>,
+    /// Fine places (settlement, district, admin2) of the clause, containing places dropped.
+    local_places: Vec<Place>,
+    /// Coarse places (admin1, region, country) of the clause.
+    coarse: Vec<Place>,
+    anaphoric: bool,
 }
 
 /// Assembles the mentions of a report.
 pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention> {
     let doc = input.doc;
-    let mut state = State { drafts: Vec::new(), current: None, date: None };
+    let mut state = State { drafts: Vec::new(), current: None, date: None, touched: Vec::new(), log: Vec::new() };
     // Quotations that run over several sentences take the places of the sentence that closes
     // them (where the speaker is named: "explained a resident of Banias").
     let quote_places = quote_attribution_places(input);
@@ -427,6 +458,8 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
         let headline = !text.trim_end().ends_with(['.', '!', '?', '"', '”', '’', '\'', ':']);
         let clause_list = clauses(doc, s, e);
         let dates: Vec<&DateMention> = ann.dates.iter().filter(|d| !is_speech_date(doc, s, e, d)).collect();
+        let motive_at = (s..e).find(|&k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Motive))).is_some());
+        let after_motive = |k: usize| motive_at.is_some_and(|m| m < k && k - m <= 25);
         // The main date of the sentence: the most specific one in a main clause.
         let main_date = dates
             .iter()
@@ -436,25 +469,26 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                     .find(|c| c.start <= d.toks.0 && d.toks.0 < c.end)
                     .is_some_and(|c| matches!(c.kind, ClauseKind::Main | ClauseKind::Sub("when" | "while" | "as")))
             })
-            .filter(|d| d.range.is_known() && d.specificity() > 0)
+            .filter(|d| d.range.is_known() && d.specificity() > 0 && !after_motive(d.toks.0))
             .max_by_key(|d| d.specificity())
             .copied();
+
+        // First pass: what each clause tells and where.
+        let mut infos: Vec<ClauseInfo> = Vec::new();
         let mut previous_clause_place: Option<Place> = None;
-        for (ci, clause) in clause_list.iter().enumerate() {
+        for clause in &clause_list {
             let (cs, ce) = (clause.start, clause.end);
             let in_clause = |k: usize| cs <= k && k < ce;
-            // Triggers that tell of something that happened.
-            let motive_at = (s..ce).find(|&k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Motive))).is_some());
             let triggers: Vec<TriggerMention> = ann
                 .triggers
                 .iter()
                 .filter(|t| in_clause(t.toks.0))
                 .filter(|t| {
-                    if denied_or_modal(doc, t.toks.0, cs) || modal_far(doc, t.toks.0, cs) {
+                    if governed(doc, t.toks.0, cs, t.noun) || modal_far(doc, t.toks.0, cs) {
                         diagnostics.push(Diagnostic::at(doc.span(t.toks.0, t.toks.1), "denied_or_modal", "trigger denied, conditional or planned"));
                         return false;
                     }
-                    if motive_at.is_some_and(|m| m < t.toks.0 && t.toks.0 - m <= 25) {
+                    if after_motive(t.toks.0) {
                         diagnostics.push(Diagnostic::at(doc.span(t.toks.0, t.toks.1), "motive", "trigger inside a stated motive"));
                         return false;
                     }
@@ -463,22 +497,80 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 .copied()
                 .collect();
             let figures: Vec<FigureMention> = ann.figures.iter().filter(|f| in_clause(f.anchor)).cloned().collect();
-            if triggers.is_empty() && figures.is_empty() {
-                if let Some(p) = clause_event_places(input, cs, ce).first() {
-                    previous_clause_place = Some(p.place.clone());
+            let event_places: Vec<&PlaceRef> = clause_event_places(input, cs, ce, !triggers.is_empty())
+                .into_iter()
+                .filter(|p| !after_motive(p.toks.0))
+                .collect();
+            let mut places: Vec<Place> = event_places.iter().map(|p| p.place.clone()).collect();
+            if places.is_empty() && clause.kind == ClauseKind::Where {
+                places.extend(previous_clause_place.clone().or_else(|| last_place_before(input, cs)));
+            }
+            if places.is_empty()
+                && let Some(qp) = quote_places.get(&si)
+            {
+                places.extend(qp.iter().cloned());
+            }
+            let coarse: Vec<Place> = places.iter().filter(|p| is_coarse(p)).cloned().collect();
+            let mut local_places = reduce_places(places);
+            let mut anaphoric = false;
+            if local_places.is_empty()
+                && (!triggers.is_empty() || !figures.is_empty())
+                && let Some(p) = ann
+                    .anaphora
+                    .iter()
+                    .filter(|a| in_clause(a.toks.0))
+                    .find_map(|a| resolve_anaphor(input, &state, a))
+            {
+                if is_coarse(&p) {
+                    // "the region": as coarse as what it points to.
+                } else {
+                    local_places.push(p);
+                    anaphoric = true;
                 }
+            }
+            if let Some(p) = local_places.first() {
+                previous_clause_place = Some(p.clone());
+            } else if let Some(p) = event_places.first() {
+                previous_clause_place = Some(p.place.clone());
+            }
+            infos.push(ClauseInfo { clause: clause.clone(), triggers, figures, local_places, coarse, anaphoric });
+        }
+        // A clause without a place of its own takes one named in another clause of the sentence
+        // ("'I heard gunfire,' said X, before his family were shot dead in the town").
+        let sentence_place = infos.iter().find_map(|i| i.local_places.first().cloned());
+
+        // Second pass: where each clause goes.
+        for (ci, info) in infos.iter().enumerate() {
+            let clause = &info.clause;
+            let (cs, ce) = (clause.start, clause.end);
+            let in_clause = |k: usize| cs <= k && k < ce;
+            let triggers = &info.triggers;
+            let figures = &info.figures;
+            if triggers.is_empty() && figures.is_empty() {
                 continue;
             }
+            let sub = matches!(clause.kind, ClauseKind::Sub(_));
+            let fronted = sub && cs <= s + 2;
             // Dates of this clause, or of the sentence.
             let own_date = dates
                 .iter()
-                .filter(|d| in_clause(d.toks.0) && d.range.is_known() && d.specificity() > 0)
+                .filter(|d| in_clause(d.toks.0) && d.range.is_known() && d.specificity() > 0 && !after_motive(d.toks.0))
+                .filter(|d| date_belongs(doc, d, triggers))
                 .max_by_key(|d| d.specificity())
                 .copied();
-            let relative = dates.iter().find(|d| in_clause(d.toks.0) || (d.toks.1 <= cs + 1 && d.toks.1 + 1 >= cs)).and_then(|d| match d.kind {
-                DateKind::RelativeEvent(n) => Some(n),
-                _ => None,
-            });
+            let relative = if fronted {
+                None
+            } else {
+                // "one day after B": the mention ends with the word that opens B's clause.
+                dates
+                    .iter()
+                    .filter(|_| sub)
+                    .find(|d| d.toks.1 == cs + 1 || (d.toks.0 >= cs && d.toks.1 <= ce && matches!(d.kind, DateKind::RelativeEvent(0))))
+                    .and_then(|d| match d.kind {
+                        DateKind::RelativeEvent(n) => Some(n),
+                        _ => None,
+                    })
+            };
             let streak = dates.iter().find_map(|d| match d.kind {
                 DateKind::Streak(n) => Some(n),
                 _ => None,
@@ -490,69 +582,39 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             }
             // What the clause says about its victims and targets.
             let civilians = figures.iter().any(|f| f.victims == Victims::Civilians)
-                || (cs..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Group(Victims::Civilians) | What::Identity(_))).is_some())
-                || (cs..ce).any(|k| matches!(doc.norm(k), "families" | "homes" | "residential" | "civilian" | "houses"));
+                || (cs..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Group(Victims::Civilians))).is_some())
+                || (cs..ce).any(|k| matches!(doc.norm(k), "families" | "homes" | "residential" | "civilian" | "houses" | "villagers"));
             let armed_target = armed_target(doc, ann, cs, ce);
-            let family = if triggers.is_empty() { None } else { Some(family_of(&triggers, civilians, armed_target)) };
             // References to an incident already told ("the killings", "this wave").
-            let reference = triggers.iter().find(|t| t.noun && is_reference(doc, t.toks.0, cs));
+            let reference = triggers.iter().find(|t| t.noun && is_reference(doc, t.toks.0, cs)).copied();
             let reference_at_start = reference.is_some_and(|t| {
-                (cs..t.toks.0).all(|k| doc.is_punct(k) || doc.find_at(k, |w| matches!(w, What::Cue(Cue::RefDet))).is_some() || !doc.is_proper(k) && (t.toks.0 - cs) <= 6)
+                t.toks.0 - cs <= 7 && (cs..t.toks.0).all(|k| !doc.is_proper(k) || doc.find_at(k, |w| matches!(w, What::Cue(Cue::RefDet))).is_some())
+                    && triggers.first().is_some_and(|f| f.toks.0 == t.toks.0)
             });
+            // A clause whose first trigger points back takes that incident's kind ("the March 7
+            // killings, triggered by an ambush attack, ...").
+            let reference_first = reference.is_some_and(|t| triggers.first().is_some_and(|f| f.toks.0 == t.toks.0));
+            let family = if triggers.is_empty() {
+                None
+            } else if reference_at_start || (reference_first && !triggers.iter().any(|t| t.weapon)) {
+                reference.map(|t| family_of(&[t], civilians, false))
+            } else {
+                Some(family_of(triggers, civilians, armed_target))
+            };
             let wave = (cs..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Aggregate))).is_some())
-                || reference.is_some_and(|t| t.plural && matches!(t.class, TriggerClass::Killing | TriggerClass::Attack));
+                || reference.is_some_and(|t| t.plural && t.class == TriggerClass::Killing);
             let similar = (s..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Similar))).is_some());
             let historical_cue = triggers.iter().any(|t| {
                 (t.toks.0.saturating_sub(4).max(cs)..t.toks.0).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Historical))).is_some())
             });
-            // Places of the clause.
-            let mut places: Vec<Place> = clause_event_places(input, cs, ce).into_iter().map(|p| p.place.clone()).collect();
-            if places.is_empty() && clause.kind == ClauseKind::Where {
-                places.extend(previous_clause_place.clone().or_else(|| last_place_before(input, cs)));
-            }
-            if places.is_empty() && ci == 0 {
-                // Fronted adverbials ("In Banias, ...") are in the first clause already; a quotation
-                // takes its speaker's place.
-                if let Some(qp) = quote_places.get(&si) {
-                    places.extend(qp.iter().cloned());
-                }
-            } else if places.is_empty()
-                && let Some(qp) = quote_places.get(&si)
-            {
-                places.extend(qp.iter().cloned());
-            }
-            let anaphoric = if places.is_empty() {
-                ann.anaphora
-                    .iter()
-                    .filter(|a| in_clause(a.toks.0))
-                    .find_map(|a| resolve_anaphor(input, &state, a))
-            } else {
-                None
-            };
-            let country_only = !places.is_empty() && places.iter().all(|p| p.precision == PlacePrecision::Country);
-            let coarse_only = !places.is_empty() && places.iter().all(is_coarse);
-            let mut local_places: Vec<Place> = reduce_places(places.clone());
-            if coarse_only {
-                local_places.clear();
-            }
-            if local_places.is_empty()
-                && let Some(p) = anaphoric.clone()
-            {
-                local_places.push(p);
-            }
-            let coarse: Vec<Place> = places.iter().filter(|p| is_coarse(p) && !country_only).cloned().collect();
 
             // The clause's date.
-            let sub = matches!(clause.kind, ClauseKind::Sub(_));
-            let anchor_date = own_date.map(|d| d.range).or_else(|| {
-                let shares_main = !matches!(clause.kind, ClauseKind::Sub("after" | "before" | "because" | "since" | "until" | "although" | "though" | "once"));
-                if shares_main { main_date.map(|d| d.range) } else { None }
-            });
-            let mut date = anchor_date;
-            let mut date_explicit = date.is_some();
+            let shares_main = !matches!(clause.kind, ClauseKind::Sub("after" | "before" | "because" | "since" | "until" | "although" | "though" | "once"));
+            let mut date = own_date.map(|d| d.range).or_else(|| if shares_main { main_date.map(|d| d.range) } else { None });
+            let mut date_explicit = own_date.map_or(date.is_some() && main_date.is_some_and(|d| d.specificity() >= 2), |d| d.specificity() >= 2);
             if let Some(n) = relative {
-                // "one day after X" inside the complement: X's clause is the anchor.
-                let base = clause_list.get(ci.wrapping_sub(1)).and_then(|_| main_date.map(|d| d.range)).or(state.current.map(|c| state.drafts[c].date)).or(state.date);
+                // "A comes one day after B": B's clause is dated from A's.
+                let base = main_date.map(|d| d.range).or(state.date);
                 if let Some(base) = base
                     && let Some((b0, b1)) = base.bounds()
                 {
@@ -568,10 +630,16 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             {
                 date = Some(DateRange::between(add_days(b1, -(n as i64 - 1)), b1, DatePrecision::Range));
             }
-            let inherited = date.is_none();
             let date_value = date.or(state.date).unwrap_or_default();
 
-            let claimant = ann.claimant.clone();
+            let mut local_places = info.local_places.clone();
+            if local_places.is_empty()
+                && info.coarse.is_empty()
+                && clause.kind == ClauseKind::Main
+                && let Some(p) = &sentence_place
+            {
+                local_places.push(p.clone());
+            }
             let unit = Unit {
                 sentence: si,
                 start: cs,
@@ -580,108 +648,162 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 figures: figures.clone(),
                 family,
                 date: date_value,
-                date_explicit: date_explicit && !inherited,
+                date_explicit,
                 civilians,
                 armed_target,
-                claimant,
+                claimant: ann.claimant.clone(),
                 headline,
                 historical_cue,
-                coarse: coarse.clone(),
+                coarse: info.coarse.clone(),
             };
 
-            // Decide where the clause goes.
             let has_figure = !figures.is_empty();
-            let large_figure = figures.iter().any(|f| f.kind == FigureKind::Killed && (f.best().unwrap_or(0) >= 50 || f.qualifier == Qualifier::Vague && f.low.unwrap_or(0) >= 20));
-            let only_generic = family.is_none_or(|f| f == Family::Generic);
-            let plural_vague = triggers.iter().all(|t| t.noun && t.plural) && !triggers.is_empty();
+            let large_figure = figures.iter().any(|f| {
+                f.kind == FigureKind::Killed && (f.best().unwrap_or(0) >= 50 || f.qualifier == Qualifier::Vague && f.low.unwrap_or(0) >= 20)
+            });
+            let only_generic = family == Some(Family::Generic);
+            let weak_only = !triggers.is_empty() && triggers.iter().all(|t| t.weight == 0);
+            let plural_nouns = !triggers.is_empty() && triggers.iter().all(|t| t.noun && t.plural);
             let perfect = present_perfect(doc, cs, ce);
-            let vague_statement = plural_vague && !has_figure && !unit.date_explicit && (perfect || reference.is_none());
+            let named_place = !info.local_places.is_empty() && !info.anaphoric;
+            let placeless = info.local_places.is_empty() && info.coarse.is_empty();
+            let vague_statement = plural_nouns && !has_figure && !date_explicit && (perfect || (reference.is_none() && placeless));
+            let _ = named_place;
+            let calendar_date = own_date.is_some_and(|d| d.specificity() >= 2);
+            let elaboration_only = (sub && !has_figure && !date_explicit)
+                || weak_only
+                || (reference.is_some_and(|t| !(t.plural && family.is_some_and(Family::violent))) && !calendar_date && !has_figure)
+                || (triggers.is_empty() && !has_figure);
+            let recent = |i: usize| state.touched.get(i).is_some_and(|&t| t + 4 >= si);
+            let aggregate_target = |state: &State, fam: Family| state.drafts.iter().rposition(|d| !d.dropped && d.aggregate && d.family.fits(fam));
 
-            if !local_places.is_empty() && !(reference_at_start && wave) {
-                if vague_statement && anaphoric.is_some() {
+            let mut used = false;
+            if !local_places.is_empty()
+                && !(reference_at_start && wave && family.is_some_and(|f| aggregate_target(&state, f).is_some()))
+            {
+                if vague_statement {
                     diagnostics.push(Diagnostic::at(doc.span(cs, ce), "vague", "a generic statement about events, not one incident"));
                     continue;
                 }
-                // A subordinate clause without a date or figure of its own only adds to what is told.
-                let elaboration_only = sub && !has_figure && !unit.date_explicit && relative.is_none();
-                let list_split = local_places.len() > 1;
                 for place in &local_places {
                     let similar_family = if similar { state.current.map(|c| state.drafts[c].family) } else { None };
                     let fam = similar_family.or(family);
-                    let target = find_match(&state, place, fam, &unit);
-                    match target {
-                        Some(i) => merge(&mut state, i, &unit, Some(place), input, ann),
-                        None if elaboration_only || (reference.is_some() && !unit.date_explicit && anaphoric.is_none() && state.drafts.iter().any(|d| !d.dropped && d.place.as_ref().is_some_and(|p| within(place, &p.place) || within(&p.place, place)))) => {
-                            if let Some(i) = state.drafts.iter().rposition(|d| !d.dropped && d.place.as_ref().is_some_and(|p| within(place, &p.place) || within(&p.place, place))) {
-                                merge(&mut state, i, &unit, Some(place), input, ann);
-                            }
-                        }
-                        None => {
-                            let fam = fam.unwrap_or(Family::Vac);
-                            create(&mut state, fam, &unit, Some(place.clone()), false, input, ann);
-                        }
-                    }
-                    if list_split {
-                        // Figures of a list belong to no single place.
+                    if let Some(i) = find_match(&state, place, fam, &unit) {
+                        merge(&mut state, i, &unit, (!elaboration_only).then_some(place), input, ann);
+                        used = true;
+                    } else if !elaboration_only || (similar_family.is_some() && !triggers.is_empty()) {
+                        let fam = match fam {
+                            Some(Family::Generic) | None => Family::Vac,
+                            Some(f) => f,
+                        };
+                        create(&mut state, fam, &unit, Some(place.clone()), false, input, ann);
+                        used = true;
+                    } else if let Some(i) = state.drafts.iter().rposition(|d| {
+                        !d.dropped && !d.aggregate && d.place.as_ref().is_some_and(|p| same_place(place, &p.place) || within(place, &p.place) || within(&p.place, place))
+                    }) {
+                        merge(&mut state, i, &unit, None, input, ann);
+                        used = true;
                     }
                 }
             } else {
                 // No local place: an elaboration of an incident told, or an aggregate.
-                let aggregate_clause = large_figure
-                    || (wave && !only_generic)
-                    || (coarse_only && (has_figure || !plural_vague) && !only_generic && !vague_statement)
-                    || (wave && has_figure);
-                if reference.is_some() && wave || aggregate_clause && !perfect_vague(vague_statement) {
-                    let fam = family.unwrap_or(Family::Vac);
-                    let target = state.drafts.iter().rposition(|d| !d.dropped && d.aggregate && d.family.fits(fam));
-                    match target {
+                let violent = family.is_none_or(Family::violent);
+                let effective = own_date.or(if shares_main { main_date } else { None });
+                let plural_dated = plural_nouns && effective.is_some_and(|d| d.specificity() >= 3) && reference.is_none() && !weak_only && violent;
+                let aggregate_clause = violent
+                    && (large_figure
+                        || (wave && (has_figure || date_explicit) && !only_generic)
+                        || plural_dated
+                        || (!info.coarse.is_empty() && has_figure && figures.iter().any(|f| f.best().unwrap_or(0) >= 10)));
+                let current_within = state.current.filter(|&c| {
+                    let d = &state.drafts[c];
+                    !d.aggregate && recent(c) && family.is_none_or(|f| d.family.fits(f))
+                        && d.place.as_ref().is_some_and(|p| info.coarse.iter().any(|q| within(&p.place, q) || p.place.distance_km(q) < 60.0))
+                });
+                let fam = family.unwrap_or(Family::Vac);
+                let wave_target = if reference.is_some() && wave { aggregate_target(&state, fam) } else { None };
+                if let Some(i) = wave_target {
+                    merge(&mut state, i, &unit, None, input, ann);
+                    used = true;
+                } else if let Some(c) = current_within.filter(|_| !aggregate_clause) {
+                    merge(&mut state, c, &unit, None, input, ann);
+                    used = true;
+                } else if aggregate_clause && (aggregate_target(&state, fam).is_some() || !elaboration_only) {
+                    match aggregate_target(&state, fam) {
                         Some(i) => merge(&mut state, i, &unit, None, input, ann),
-                        None if aggregate_clause || has_figure || unit.date_explicit => {
-                            create(&mut state, if fam == Family::Generic { Family::Vac } else { fam }, &unit, None, true, input, ann)
-                        }
-                        None => {}
+                        None => create(&mut state, if fam == Family::Generic { Family::Vac } else { fam }, &unit, None, true, input, ann),
                     }
+                    used = true;
                 } else if vague_statement {
                     diagnostics.push(Diagnostic::at(doc.span(cs, ce), "vague", "a generic statement about events, not one incident"));
                 } else if let Some(c) = state.current
+                    && recent(c)
                     && (family.is_none_or(|f| state.drafts[c].family.fits(f)) || reference.is_some())
                 {
                     merge(&mut state, c, &unit, None, input, ann);
-                } else if has_figure {
-                    if let Some(i) = state.drafts.iter().rposition(|d| !d.dropped && family.is_none_or(|f| d.family.fits(f))) {
-                        merge(&mut state, i, &unit, None, input, ann);
-                    }
+                    used = true;
+                } else if has_figure
+                    && let Some(i) = state.drafts.iter().rposition(|d| !d.dropped && family.is_none_or(|f| d.family.fits(f)))
+                {
+                    merge(&mut state, i, &unit, None, input, ann);
+                    used = true;
+                } else if !info.coarse.is_empty() && !elaboration_only && !vague_statement && violent {
+                    // "Clashes erupted in Idlib province": an incident known only to a province.
+                    let place = info.coarse.iter().min_by_key(|p| p.precision.rank()).cloned();
+                    create(&mut state, if fam == Family::Generic { Family::Vac } else { fam }, &unit, place, false, input, ann);
+                    used = true;
                 } else {
                     diagnostics.push(Diagnostic::at(doc.span(cs, ce), "no_place", "an event without a place of its own"));
                 }
             }
-            if unit.date_explicit && !unit.historical_cue {
-                if let Some((_, e)) = unit.date.bounds()
-                    && input.published.is_none_or(|p| e >= add_days(p, -(input.config.historical_after_days as i64)))
-                {
-                    state.date = Some(unit.date);
-                }
-            }
-            if let Some(p) = local_places.first() {
-                previous_clause_place = Some(p.clone());
+            let _ = ci;
+            if used
+                && !elaboration_only
+                && (date_explicit || state.date.is_none())
+                && unit.date.is_known()
+                && !historical_cue
+                && let Some((_, end)) = unit.date.bounds()
+                && input.published.is_none_or(|p| end >= add_days(p, -(input.config.historical_after_days as i64)))
+            {
+                state.date = Some(unit.date);
             }
         }
     }
+    diagnostics.append(&mut state.log);
     finish(input, state, diagnostics)
 }
 
-fn perfect_vague(vague: bool) -> bool {
-    vague
+/// Whether a date of the clause dates its event: no other trigger of another kind stands
+/// nearer to it ("the bombardment of Waer ... since the signing of the ceasefire in December").
+fn date_belongs(doc: &Doc, d: &DateMention, triggers: &[TriggerMention]) -> bool {
+    let Some(first) = triggers.first() else {
+        return true;
+    };
+    let distance = |t: &TriggerMention| {
+        if t.toks.0 >= d.toks.1 { t.toks.0 - d.toks.1 } else { d.toks.0.saturating_sub(t.toks.1) }
+    };
+    let nearest = triggers.iter().min_by_key(|t| distance(t)).expect("one trigger");
+    let _ = doc;
+    let kind = |t: &TriggerMention| t.weapon || matches!(t.class, TriggerClass::Killing | TriggerClass::Attack | TriggerClass::Bombing);
+    kind(nearest) == kind(first) || nearest.class == first.class
 }
 
 /// A modal or negation further back in the clause ("We will not allow for sedition or the
 /// targeting of").
 fn modal_far(doc: &Doc, t: usize, floor: usize) -> bool {
-    let lo = t.saturating_sub(8).max(floor);
+    let lo = t.saturating_sub(10).max(floor);
+    if (lo..t).any(|k| doc.is_punct(k) && matches!(doc.norm(k), "," | ";" | ":" | "." | "?" | "!")) {
+        let last = (lo..t).rev().find(|&k| doc.is_punct(k) && matches!(doc.norm(k), "," | ";" | ":" | "." | "?" | "!"));
+        return last.is_some_and(|p| far_modal_in(doc, p + 1, t));
+    }
+    far_modal_in(doc, lo, t)
+}
+
+fn far_modal_in(doc: &Doc, lo: usize, t: usize) -> bool {
     (lo..t).any(|k| {
         doc.find_at(k, |w| matches!(w, What::Cue(Cue::Negation | Cue::Modal)))
-            .is_some_and(|h| h.end() <= t && matches!(doc.norm(k), "will" | "would" | "could" | "might" | "not" | "never" | "no" | "threatens" | "threatened" | "calling" | "condemn"))
-    }) && !(lo..t).any(|k| doc.is_punct(k) && matches!(doc.norm(k), "," | ";" | ":"))
+            .is_some_and(|h| h.end() <= t && (h.len >= 2 || matches!(doc.norm(k), "will" | "would" | "could" | "might" | "not" | "never" | "no" | "calling" | "condemn" | "allow" | "any" | "if" | "unless")))
+    })
 }
 
 /// "has seen sectarian massacres", "has been subjected to massacres": present perfect.
@@ -747,18 +869,19 @@ struct Unit {
     coarse: Vec<Place>,
 }
 
-/// The event places of tokens `s..e`: not parts of names, not someone's home or office.
-fn clause_event_places<'p>(input: &'p Input, s: usize, e: usize) -> Vec<&'p PlaceRef> {
+/// The event places of tokens `s..e`: not parts of names, not someone's home or office; points
+/// of reference ("near X") only for a clause that tells an event.
+fn clause_event_places<'p>(input: &'p Input, s: usize, e: usize, has_trigger: bool) -> Vec<&'p PlaceRef> {
     let inside: Vec<&PlaceRef> = input.places.iter().filter(|p| s <= p.toks.0 && p.toks.0 < e && !p.modifier).collect();
     let events: Vec<&PlaceRef> = inside.iter().copied().filter(|p| p.role == PlaceRole::Event).collect();
-    if !events.is_empty() {
+    if !events.is_empty() || !has_trigger {
         return events;
     }
     inside.into_iter().filter(|p| p.role == PlaceRole::Reference).collect()
 }
 
 fn last_place_before(input: &Input, k: usize) -> Option<Place> {
-    input.places.iter().rev().find(|p| p.toks.0 < k && !p.modifier).map(|p| p.place.clone())
+    input.places.iter().rev().find(|p| p.toks.0 < k && !p.modifier && p.role != PlaceRole::Dateline).map(|p| p.place.clone())
 }
 
 /// Drops places that contain another place of the list ("Al-Qusour in the city of Baniyas",
@@ -789,7 +912,7 @@ fn resolve_anaphor(input: &Input, state: &State, a: &Anaphor) -> Option<Place> {
         .places
         .iter()
         .rev()
-        .find(|p| p.toks.0 >= s && p.toks.0 < a.toks.0 && !p.modifier && anaphor_accepts(doc, a.noun, p.precision()))
+        .find(|p| p.toks.0 >= s && p.toks.0 < a.toks.0 && !p.modifier && p.role != PlaceRole::Dateline && anaphor_accepts(doc, a.noun, p.precision()))
     {
         return Some(p.place.clone());
     }
@@ -807,7 +930,13 @@ fn resolve_anaphor(input: &Input, state: &State, a: &Anaphor) -> Option<Place> {
         .places
         .iter()
         .rev()
-        .find(|p| p.toks.0 >= floor && p.toks.0 < a.toks.0 && !p.modifier && anaphor_accepts(doc, a.noun, p.precision()))
+        .find(|p| {
+            p.toks.0 >= floor
+                && p.toks.0 < a.toks.0
+                && !p.modifier
+                && !matches!(p.role, PlaceRole::NotEvent | PlaceRole::Dateline)
+                && anaphor_accepts(doc, a.noun, p.precision())
+        })
         .map(|p| p.place.clone())
 }
 
@@ -839,7 +968,9 @@ fn quote_attribution_places(input: &Input) -> BTreeMap<usize, Vec<Place>> {
         let places: Vec<Place> = input
             .places
             .iter()
-            .filter(|p| p.toks.0 >= t.start && p.toks.0 < t.end && !doc.in_quote[p.toks.0] && !p.modifier && p.role != PlaceRole::NotEvent)
+            .filter(|p| {
+                p.toks.0 >= t.start && p.toks.0 < t.end && !doc.in_quote[p.toks.0] && !p.modifier && matches!(p.role, PlaceRole::Event | PlaceRole::Reference)
+            })
             .map(|p| p.place.clone())
             .collect();
         if !places.is_empty() && sj != si {
@@ -892,11 +1023,24 @@ fn create(state: &mut State, family: Family, unit: &Unit, place: Option<Place>, 
     };
     state.drafts.push(d);
     let i = state.drafts.len() - 1;
+    let doc = input.doc;
+    let message = format!(
+        "draft {i}: new {}{:?} incident at {}",
+        if aggregate { "aggregate " } else { "" },
+        family,
+        state.drafts[i].place.as_ref().map_or("no place", |p| p.place.name.as_str())
+    );
+    state.log.push(Diagnostic { span: Some(doc.span(unit.start, unit.end)), code: "created", message });
     merge(state, i, unit, None, input, ann);
 }
 
 fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input: &Input, ann: &SentenceAnnotations) {
     let doc = input.doc;
+    state.log.push(Diagnostic {
+        span: Some(doc.span(unit.start, unit.end)),
+        code: "added",
+        message: format!("draft {i}: clause added"),
+    });
     let d = &mut state.drafts[i];
     if let Some(f) = unit.family {
         d.family = match (d.family, f) {
@@ -921,7 +1065,7 @@ fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input:
         if unit.date_explicit && !d.date_explicit {
             d.date = unit.date;
             d.date_explicit = true;
-        } else if unit.date_explicit && d.aggregate {
+        } else if unit.date_explicit && d.aggregate && d.date.overlaps(&unit.date, 3) {
             d.date = union(&d.date, &unit.date);
         } else if !d.date.is_known() {
             d.date = unit.date;
@@ -970,6 +1114,10 @@ fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input:
         }
     }
     state.current = Some(i);
+    if state.touched.len() < state.drafts.len() {
+        state.touched.resize(state.drafts.len(), 0);
+    }
+    state.touched[i] = unit.sentence;
 }
 
 /// An identity names the victims when it qualifies people or places attacked ("Alawite
@@ -977,9 +1125,18 @@ fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input:
 /// Islamist-led government", "Druze militias").
 fn victim_identity(doc: &Doc, m: &IdentityMention) -> bool {
     let next = m.toks.1;
-    let actorish = doc.find_at(next, |w| matches!(w, What::Generic(_) | What::Actor(..) | What::LinkHead)).is_some()
-        || matches!(doc.norm(next), "islamist" | "government" | "regime" | "leaders" | "leader" | "officials" | "official" | "militia" | "militias" | "fighters" | "forces" | "neighborhood" | "neighbourhood" | "faction" | "factions");
-    !actorish
+    let prev = if m.toks.0 > 0 { doc.norm(m.toks.0 - 1) } else { "" };
+    // "Alawite civilians", "majority Alawite village", "the Alawite community".
+    let qualifies_victims = doc.find_at(next, |w| matches!(w, What::Group(_) | What::Kin(_) | What::Cue(Cue::AnaphorNoun))).is_some()
+        || matches!(
+            doc.norm(next),
+            "community" | "communities" | "population" | "sect" | "minority" | "minorities" | "civilians" | "villagers" | "families"
+                | "heartland" | "region" | "regions" | "areas" | "area" | "neighbourhood" | "neighborhood" | "village" | "villages"
+                | "town" | "towns" | "victims" | "worshippers" | "pilgrims" | "refugees"
+        );
+    // "killings of Alawites", "massacre of Alawites", "revenge killings against Alawites".
+    let object = matches!(prev, "of" | "against" | "targeting" | "killing" | "killed" | "murdering" | "targeted");
+    qualifies_victims || object
 }
 
 /// Turns the drafts into mentions: figures, actors, type, date, place, historical, evidence.
@@ -1040,22 +1197,32 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
         if d.place.is_none() {
             d.place = aggregate_place(input, d, &local).map(|place| PlaceChoice { place });
         }
-        if !d.date_explicit {
-            let days: Vec<DateRange> = local.iter().filter(|(_, _, f)| f.fits(d.family)).map(|(_, r, _)| *r).filter(|r| r.is_known()).collect();
+        // The days of its local incidents, when they are recent and near its own days.
+        let recent = |r: &DateRange| {
+            r.bounds().is_some_and(|(_, end)| {
+                input.published.is_none_or(|p| end >= add_days(p, -(input.config.historical_after_days as i64)))
+            })
+        };
+        let days: Vec<DateRange> = local
+            .iter()
+            .filter(|(_, r, f)| f.fits(d.family) && r.is_known() && recent(r))
+            .map(|(_, r, _)| *r)
+            .filter(|r| !d.date.is_known() || d.date.overlaps(r, 3))
+            .collect();
+        if !d.date_explicit || d.date.precision != DatePrecision::Day {
             if let Some(first) = days.first() {
                 let mut u = *first;
                 for r in &days[1..] {
                     u = union(&u, r);
                 }
-                if !d.date.is_known() || d.date.overlaps(&u, 3) {
-                    d.date = if d.date.is_known() { union(&d.date, &u) } else { u };
-                }
+                d.date = if d.date.is_known() && d.date_explicit { union(&d.date, &u) } else { u };
             }
         }
     }
 
-    let mut out = Vec::new();
+    let mut out: Vec<(Option<Date>, usize, Mention)> = Vec::new();
     for d in state.drafts.into_iter().filter(|d| !d.dropped) {
+        let first_sentence = d.sentences.iter().copied().min().unwrap_or(0);
         let Some(place) = d.place.as_ref().map(|p| p.place.clone()) else {
             diagnostics.push(Diagnostic::new("no_place", "an incident without a place was left out"));
             continue;
@@ -1119,21 +1286,32 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
                 Evidence { span, text: doc.body[span.start..span.end].to_string() }
             })
             .collect();
-        out.push(Mention {
-            event_type,
-            sub_event_type,
-            date,
-            place: Some(place),
-            actors,
-            victims,
-            victim_identity,
-            figures,
-            historical,
-            aggregate: d.aggregate,
-            evidence,
-        });
+        out.push((
+            date.start,
+            first_sentence,
+            Mention {
+                event_type,
+                sub_event_type,
+                date,
+                place: Some(place),
+                actors,
+                victims,
+                victim_identity,
+                figures,
+                historical,
+                aggregate: d.aggregate,
+                evidence,
+            },
+        ));
     }
-    out
+    // In the order they happened; undated ones after, in the order the report tells them.
+    out.sort_by(|a, b| match (a.0, b.0) {
+        (Some(x), Some(y)) => x.cmp(&y).then(a.1.cmp(&b.1)),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => a.1.cmp(&b.1),
+    });
+    out.into_iter().map(|(_, _, m)| m).collect()
 }
 
 /// The region of an aggregate: a region named with it, a region named in the report near its

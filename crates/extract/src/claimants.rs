@@ -36,7 +36,11 @@ fn trim(doc: &Doc, mut a: usize, mut b: usize) -> (usize, usize) {
     while a < b && (doc.is_punct(a) || matches!(doc.norm(a), "the" | "also" | "later" | "then")) {
         a += 1;
     }
-    while b > a && (doc.is_punct(b - 1) || doc.is_number(b - 1) || matches!(doc.norm(b - 1), "has" | "had" | "have" | "also" | "later" | "then" | "further" | "again")) {
+    while b > a
+        && (doc.is_punct(b - 1)
+            || doc.is_number(b - 1)
+            || matches!(doc.norm(b - 1), "has" | "had" | "have" | "also" | "later" | "then" | "further" | "again" | "was" | "were" | "is" | "are" | "been" | "be" | "did" | "does" | "do" | "had been" | "who"))
+    {
         b -= 1;
     }
     (a, b)
@@ -96,7 +100,21 @@ fn make(doc: &Doc, lexicon: &Lexicon, a: usize, b: usize, sentence: usize) -> Op
                     .is_some()
         })
         || (doc.all_caps && y - x <= 6);
-    if !someone {
+    // The phrase ends in its head: a name, a source, a pronoun, an actor or people.
+    let head = y - 1;
+    let head_ok = doc.is_proper(head)
+        || doc.all_caps
+        || (x..y).any(|k| {
+            doc.hits_at(k).iter().any(|h| {
+                h.end() == y
+                    && matches!(
+                        h.what,
+                        What::ClaimAnonymous | What::ClaimPronoun | What::ClaimKnown(_) | What::Generic(_) | What::Actor(..) | What::Group(_)
+                    )
+            })
+        })
+        || matches!(doc.norm(head), "he" | "she" | "they" | "we" | "i" | "it");
+    if !someone || !head_ok {
         return None;
     }
     Some(ClaimantMention {
@@ -128,7 +146,7 @@ pub fn find_claimant(
                 b += 1;
             }
             if let Some(c) = make(doc, lexicon, a, b, sentence) {
-                return Some(resolve_pronoun(doc, c, previous));
+                return resolve_pronoun(doc, c, previous);
             }
         }
     }
@@ -153,10 +171,18 @@ pub fn find_claimant(
                 b += 1;
             }
             if let Some(c) = make(doc, lexicon, a, b, sentence) {
-                return Some(resolve_pronoun(doc, c, previous));
+                return resolve_pronoun(doc, c, previous);
             }
         }
-        // The subject before the verb, over appositive commas.
+        // The subject before the verb, over appositive commas ("X, who claimed" is X).
+        let mut verb_at = k;
+        if verb_at > s && doc.norm(verb_at - 1) == "who" {
+            verb_at -= 1;
+            if verb_at > s && doc.toks.is_punct(verb_at - 1, ",") {
+                verb_at -= 1;
+            }
+        }
+        let k = verb_at;
         let mut a = k;
         let mut commas = 0;
         while a > s && k - a < 14 {
@@ -174,30 +200,31 @@ pub fn find_claimant(
         if a < k
             && let Some(c) = make(doc, lexicon, a, k, sentence)
         {
-            return Some(resolve_pronoun(doc, c, previous));
+            return resolve_pronoun(doc, c, previous);
         }
     }
     None
 }
 
 /// A pronoun or a generic reference ("he", "the organization") stands for the last claimant.
-fn resolve_pronoun(doc: &Doc, c: ClaimantMention, previous: Option<&ClaimantMention>) -> ClaimantMention {
+fn resolve_pronoun(doc: &Doc, c: ClaimantMention, previous: Option<&ClaimantMention>) -> Option<ClaimantMention> {
     let (a, b) = c.toks;
     let pronoun = doc
         .find_within(a, b, |w| matches!(w, What::ClaimPronoun))
         .is_some_and(|h| h.start as usize == a && h.end() == b)
         || (b - a == 1 && matches!(doc.norm(a), "he" | "she" | "they" | "it" | "we" | "i"));
-    if pronoun
-        && let Some(p) = previous
-    {
-        return ClaimantMention {
+    let personal = b - a == 1 && matches!(doc.norm(a), "he" | "she" | "they" | "it" | "we" | "i");
+    match previous {
+        Some(p) if pronoun => Some(ClaimantMention {
             toks: c.toks,
             name: p.name.clone(),
             mention: c.mention,
             partisan: p.partisan,
             named: p.named,
             sentence: c.sentence,
-        };
+        }),
+        // "it was announced": nobody named.
+        None if personal => None,
+        _ => Some(c),
     }
-    c
 }

@@ -42,6 +42,14 @@ pub fn find_triggers(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize, skip: &[(
         if let Some(h) = doc.find_within(k, e, |w| matches!(w, What::Trigger(_))) {
             let What::Trigger(id) = h.what else { unreachable!() };
             let def = &lexicon.triggers[id as usize];
+            // "captured all the men": people taken, not ground.
+            let class = if def.class == TriggerClass::Territory
+                && (h.end()..(h.end() + 3).min(e)).any(|m| doc.find_at(m, |w| matches!(w, What::Group(_) | What::GroupPronoun)).is_some())
+            {
+                TriggerClass::Sub(vigil_model::SubEventType::AbductionForcedDisappearance)
+            } else {
+                def.class
+            };
             if !def.requires.is_empty()
                 && !def.requires.iter().any(|r| (s..e).any(|m| (0..r.len()).all(|j| doc.norm(m + j) == r[j])))
             {
@@ -50,7 +58,7 @@ pub fn find_triggers(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize, skip: &[(
             }
             out.push(TriggerMention {
                 toks: (k, h.end()),
-                class: def.class,
+                class,
                 weight: def.weight,
                 weapon: def.weapon,
                 noun: def.noun,

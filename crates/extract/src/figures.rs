@@ -50,17 +50,26 @@ fn is_stop_punct(doc: &Doc, i: usize) -> bool {
 
 /// True when a negation or a modal ("not", "would have been", "to") governs the predicate at `p`.
 pub fn denied_or_modal(doc: &Doc, p: usize, floor: usize) -> bool {
+    governed(doc, p, floor, false)
+}
+
+/// As [`denied_or_modal`]; for a noun ("subjected villagers to summary executions") the
+/// infinitive "to" does not count.
+pub fn governed(doc: &Doc, p: usize, floor: usize, noun: bool) -> bool {
     let lo = p.saturating_sub(4).max(floor);
     let mut k = p;
     while k > lo {
         k -= 1;
-        if doc.is_punct(k) && doc.norm(k) != "'" {
+        if doc.is_punct(k) && !matches!(doc.norm(k), "'" | "\"") {
             return false;
         }
-        if doc
+        if let Some(h) = doc
             .find_at(k, |w| matches!(w, What::Cue(Cue::Negation | Cue::Modal)))
-            .is_some_and(|h| h.end() <= p)
+            .filter(|h| h.end() <= p)
         {
+            if noun && doc.norm(k) == "to" && h.len == 1 {
+                continue;
+            }
             return true;
         }
     }
@@ -163,7 +172,9 @@ fn counted_after(doc: &Doc, q: &Quantity, end: usize) -> Counted {
             let What::Group(class) = h.what else { unreachable!() };
             return Counted::Group(class, h.end());
         }
-        if let Some(h) = doc.find_within(m, end, |w| matches!(w, What::Kin(_))) {
+        if m <= j + 1
+            && let Some(h) = doc.find_within(m, end, |w| matches!(w, What::Kin(_)))
+        {
             return Counted::Group(Victims::Civilians, h.end());
         }
         if m == j
@@ -174,6 +185,15 @@ fn counted_after(doc: &Doc, q: &Quantity, end: usize) -> Counted {
             return Counted::Bare;
         }
         if doc.is_punct(m) || doc.is_number(m) {
+            break;
+        }
+        // Modifiers are adjectives and names, not possessives, determiners, verbs in -ing or
+        // speech verbs ("one user saying her mother ...").
+        let word = doc.norm(m);
+        if m > j
+            && (is_hit(doc, m, |w| matches!(w, What::Possessive | What::ClaimVerb | What::Cue(Cue::AnaphorDet)))
+                || (word.ends_with("ing") && word.len() > 5))
+        {
             break;
         }
         if is_hit(doc, m, |w| matches!(w, What::Identity(_))) {
@@ -273,9 +293,10 @@ fn kin_list(doc: &Doc, s: usize, i: usize, end: usize) -> Option<(u64, usize, us
         if next == last_end {
             break;
         }
-        // Only continue when another relative follows.
-        let continues = (next..(next + 5).min(end)).any(|m| is_hit(doc, m, |w| matches!(w, What::Kin(_))))
-            && !(next..(next + 5).min(end)).any(|m| is_hit(doc, m, |w| matches!(w, What::Pred(..))));
+        // Only continue when another relative follows before any predicate.
+        let continues = (next..(next + 5).min(end))
+            .take_while(|&m| !is_hit(doc, m, |w| matches!(w, What::Pred(..))))
+            .any(|m| is_hit(doc, m, |w| matches!(w, What::Kin(_))));
         if !continues {
             break;
         }

@@ -241,26 +241,37 @@ impl PhraseIndex {
                 if all_caps_text && entry.short_acronym {
                     continue;
                 }
-                let len = 1 + entry.rest.len();
-                if i + len > tokens.len() {
+                // Quotation marks inside a phrase are passed over ("vengeance" for).
+                let mut positions = [0usize; 16];
+                if entry.rest.len() + 1 > positions.len() {
                     continue;
                 }
-                if !entry
-                    .rest
-                    .iter()
-                    .enumerate()
-                    .all(|(k, w)| tokens.norm(i + 1 + k) == &**w)
-                {
+                positions[0] = i;
+                let mut t = i + 1;
+                let mut ok = true;
+                for (k, w) in entry.rest.iter().enumerate() {
+                    while t < tokens.len() && tokens.norm(t) == "\"" {
+                        t += 1;
+                    }
+                    if t >= tokens.len() || tokens.norm(t) != &**w {
+                        ok = false;
+                        break;
+                    }
+                    positions[k + 1] = t;
+                    t += 1;
+                }
+                if !ok {
                     continue;
                 }
+                let len = t - i;
                 if !all_caps_text
                     && !entry.cases.iter().enumerate().all(|(k, rule)| {
-                        let t = &tokens.list[i + k];
+                        let tok = &tokens.list[positions[k]];
                         match rule {
                             CaseRule::Any => true,
-                            CaseRule::Capitalised => t.capitalised,
+                            CaseRule::Capitalised => tok.capitalised,
                             CaseRule::AllCaps => {
-                                let word = &text[t.start..t.end];
+                                let word = &text[tok.start..tok.end];
                                 word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
                             }
                         }

@@ -247,7 +247,7 @@ fn analyse<'a>(input: &ReportInput<'a>, resources: &Resources, config: &Config) 
     // The report's country: the hint, else the country its event places are mostly in.
     let country = config.country_hint.clone().or_else(|| {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for p in places.iter().filter(|p| !p.modifier && p.role != places::PlaceRole::NotEvent) {
+        for p in places.iter().filter(|p| !p.modifier && matches!(p.role, places::PlaceRole::Event | places::PlaceRole::Reference)) {
             if let Some(c) = p.place.country.as_deref() {
                 *counts.entry(c).or_default() += if p.place.precision == PlacePrecision::Country { 1 } else { 2 };
             }
@@ -262,14 +262,13 @@ fn analyse<'a>(input: &ReportInput<'a>, resources: &Resources, config: &Config) 
         let dates = dates::find_dates(&doc, a, b, published);
         let figures = figures::find_figures(&doc, a, b, &dates);
         let actors = actors::find_actors(&doc, lexicon, a, b, ctx);
-        let skip: Vec<(usize, usize)> = actors.iter().filter(|m| !m.generic || m.aircraft).map(|m| m.toks).collect();
+        let skip: Vec<(usize, usize)> = actors.iter().filter(|m| !m.generic).map(|m| m.toks).collect();
         let mut triggers = events::find_triggers(&doc, lexicon, a, b, &skip);
         for t in events::find_captive_taking(&doc, lexicon, a, b) {
             if !triggers.iter().any(|x| x.toks.0 <= t.toks.0 && t.toks.0 < x.toks.1) {
                 triggers.push(t);
             }
         }
-        // A generic aircraft actor is also the weapon ("warplanes raided").
         triggers.sort_by_key(|t| t.toks.0);
         let identities = events::find_identities(&doc, lexicon, a, b);
         let claimant = claimants::find_claimant(&doc, lexicon, a, b, si, previous_claimant.as_ref());

@@ -16,8 +16,10 @@ pub enum PlaceRole {
     /// A point of reference ("north of Tingo Maria", "near the main highway").
     Reference,
     /// Someone's home, origin, destination or office ("living in Iraq", "from Idlib", "Latakia
-    /// province security director"), or a dateline.
+    /// province security director").
     NotEvent,
+    /// Where the report was filed ("AMMAN:", "Lima, 20 Aug 88 (EFE) --").
+    Dateline,
 }
 
 /// A resolved place named in the text.
@@ -53,10 +55,13 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
     // A dateline: "AMMAN:", "Lima, 20 Aug 88 (EFE) --" at the start of a paragraph.
     let first_of_paragraph = doc.sentence_of(a) == 0
         || doc.sentences[doc.sentence_of(a) - 1].paragraph != sentence.paragraph;
+    if a == sentence.toks.start && doc.norm(b) == ":" {
+        return PlaceRole::Dateline;
+    }
     if a == sentence.toks.start && first_of_paragraph {
         let next = doc.norm(b);
         if next == ":" || next == "-" || (next == "," && (doc.is_number(b + 1) || doc.find_at(b + 1, |w| matches!(w, What::Month(_))).is_some())) {
-            return PlaceRole::NotEvent;
+            return PlaceRole::Dateline;
         }
     }
     if doc
@@ -66,9 +71,25 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
     {
         return PlaceRole::NotEvent;
     }
-    // Walk back over skippable words, looking for a cue that ends there.
+    // Walk back over skippable words, looking for a cue that ends there. Examples ("cities in
+    // that area such as X", "villages including X") take the cue before their noun phrase.
     let floor = sentence.toks.start;
     let mut k = a;
+    if k > floor + 1 && matches!((doc.norm(k - 2), doc.norm(k - 1)), ("such", "as") | (_, "including") | (_, "like")) {
+        let stop = k.saturating_sub(12).max(floor);
+        let mut j = k - 1;
+        while j > stop {
+            j -= 1;
+            if doc.is_punct(j) && matches!(doc.norm(j), ";" | ":" | "." | "(" | "\"") {
+                break;
+            }
+            if let Some(h) = doc.find_ending_at(j + 1, 4, |w| matches!(w, What::Cue(Cue::PlaceNotEvent)))
+                && h.start as usize >= floor
+            {
+                return PlaceRole::NotEvent;
+            }
+        }
+    }
     for _ in 0..5 {
         if k <= floor {
             break;
@@ -100,13 +121,22 @@ pub fn find(doc: &Doc, gazetteer: &Gazetteer, exclude: Vec<Span>, country_hint: 
         ..GeoparseConfig::default()
     };
     let mentions = find_places(gazetteer, doc.body, &config);
-    let mut out = Vec::new();
+    let mut out: Vec<PlaceRef> = Vec::new();
     for m in mentions {
         let Some(place) = m.place else { continue };
         let Some((a, b)) = token_range(doc, m.span) else {
             continue;
         };
-        let role = role_of(doc, a, b);
+        let mut role = role_of(doc, a, b);
+        // An item of a list ("Tartus, Banias, Jableh, or Latakia") has the role of the first.
+        if let Some(prev) = out.last()
+            && prev.toks.1 <= a
+            && a - prev.toks.1 <= 2
+            && (prev.toks.1..a).all(|k| matches!(doc.norm(k), "," | "and" | "or"))
+            && prev.toks.1 < a
+        {
+            role = prev.role;
+        }
         out.push(PlaceRef {
             toks: (a, b),
             place: Place {
@@ -162,7 +192,7 @@ pub fn find_anaphora(doc: &Doc, s: usize, e: usize) -> Vec<Anaphor> {
                 if doc.is_punct(m) && !matches!(doc.norm(m), "." | "-") {
                     break;
                 }
-                if doc.find_at(m, |w| matches!(w, What::Cue(Cue::AnaphorDet) | What::Trigger(_))).is_some() {
+                if doc.find_at(m, |w| matches!(w, What::Cue(Cue::AnaphorDet) | What::Trigger(_))).is_some() || doc.is_proper(m) {
                     break;
                 }
                 m += 1;
