@@ -41,6 +41,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Time linking synthetic mentions in memory (10k, 100k, 1M), each run in a child process.
+    Link(crate::bench_link::LinkBenchArgs),
+    /// One run of `vigil bench link` (prints JSON figures).
+    #[command(hide = true)]
+    LinkRun(crate::bench_link::LinkRunArgs),
+    /// Time adding reports to a store of many incidents (storing their mentions, linking them).
+    LinkIncremental(crate::bench_link::IncrementalArgs),
 }
 
 #[derive(Serialize)]
@@ -64,6 +71,9 @@ struct RunFigures {
 
 pub fn run(global: &Global, command: BenchCommand) -> Result<ExitCode> {
     match command {
+        BenchCommand::Link(args) => crate::bench_link::run_bench(global, &args)?,
+        BenchCommand::LinkRun(args) => crate::bench_link::run_child(&args)?,
+        BenchCommand::LinkIncremental(args) => crate::bench_link::run_incremental(global, &args)?,
         BenchCommand::Generate { dir, reports, seed } => {
             synth::write_reports(&dir, seed, reports)
                 .with_context(|| format!("cannot write to {}", dir.display()))?;

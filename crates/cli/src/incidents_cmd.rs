@@ -7,7 +7,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
 use serde::Serialize;
 use vigil_model::{Figure, FigureKind, Incident};
-use vigil_store::{IncidentFilter, StoredMention, Store};
+use vigil_store::{IncidentFilter, Store, StoredMention};
 
 use crate::output::{self, Table, clean, or_dash};
 use crate::{Global, open_store};
@@ -67,18 +67,48 @@ fn parse_near(text: &str) -> Result<(f64, f64, f64), String> {
     };
     let number = |s: &str| s.parse::<f64>().map_err(|_| format!("not a number: {s:?}"));
     let (lat, lon, km) = (number(lat)?, number(lon)?, number(km)?);
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) || !(km > 0.0 && km <= 20_000.0) {
-        return Err("latitude must be within ±90, longitude within ±180, and the distance above 0 km".into());
+    if !(-90.0..=90.0).contains(&lat)
+        || !(-180.0..=180.0).contains(&lon)
+        || !(km > 0.0 && km <= 20_000.0)
+    {
+        return Err(
+            "latitude must be within ±90, longitude within ±180, and the distance above 0 km"
+                .into(),
+        );
     }
     Ok((lat, lon, km))
 }
 
 fn parse_type(text: &str) -> Result<String, String> {
-    let code = text.trim().to_ascii_lowercase().replace([' ', '-', '/'], "_");
-    if vigil_model::EventType::from_code(&code).is_some() || vigil_model::SubEventType::from_code(&code).is_some() {
+    let code = text
+        .trim()
+        .to_ascii_lowercase()
+        .replace([' ', '-', '/'], "_");
+    if vigil_model::EventType::from_code(&code).is_some()
+        || vigil_model::SubEventType::from_code(&code).is_some()
+    {
         Ok(code)
     } else {
-        Err(format!("unknown event type {text:?} (e.g. battles, explosions_remote_violence, violence_against_civilians, air_drone_strike)"))
+        Err(format!(
+            "unknown event type {text:?} (e.g. battles, explosions_remote_violence, violence_against_civilians, air_drone_strike)"
+        ))
+    }
+}
+
+impl ListArgs {
+    /// The store filter these flags select (shared with `vigil export` and `vigil compare`).
+    pub fn filter(&self) -> IncidentFilter {
+        IncidentFilter {
+            since: self.since,
+            until: self.until,
+            country: self.country.as_ref().map(|c| c.to_ascii_uppercase()),
+            near: self.near,
+            event_type: self.event_type.clone(),
+            actor: self.actor.clone(),
+            min_killed: self.min_killed,
+            exclude_historical: self.no_historical,
+            limit: self.limit,
+        }
     }
 }
 
@@ -105,7 +135,9 @@ pub fn run(global: &Global, command: IncidentsCommand) -> Result<ExitCode> {
 
 fn list(global: &Global, store: &Store, filter: &IncidentFilter) -> Result<ExitCode> {
     if global.json {
-        store.for_each_incident(filter, |incident| -> Result<()> { output::print_json(&incident) })?;
+        store.for_each_incident(filter, |incident| -> Result<()> {
+            output::print_json(&incident)
+        })?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut table = incident_table();
@@ -117,7 +149,9 @@ fn list(global: &Global, store: &Store, filter: &IncidentFilter) -> Result<ExitC
     })?;
     if rows == 0 {
         if !global.quiet {
-            eprintln!("no incidents (vigil ingest stores and links reports; vigil link links what is stored)");
+            eprintln!(
+                "no incidents (vigil ingest stores and links reports; vigil link links what is stored)"
+            );
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -172,18 +206,20 @@ pub fn incident_row(incident: &Incident) -> Vec<String> {
             .unwrap_or_else(|| "-".into()),
         incident.reports.len().to_string(),
         or_dash(incident.part_of.as_deref()),
-        incident
-            .flags
-            .iter()
-            .map(|f| f.code.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+        {
+            let mut codes: Vec<&str> = incident.flags.iter().map(|f| f.code.as_str()).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            codes.join(", ")
+        },
     ]
 }
 
 /// "532 (532-999)": best, then the range when it is wider.
 fn figure_cell(f: &Figure) -> String {
-    let Some(best) = f.best else { return "-".into() };
+    let Some(best) = f.best else {
+        return "-".into();
+    };
     match (f.low, f.high) {
         (Some(l), Some(h)) if l == h => best.to_string(),
         (Some(l), Some(h)) => format!("{best} ({l}-{h})"),
@@ -200,7 +236,10 @@ struct Shown<'a> {
 }
 
 fn show(global: &Global, store: &Store, key: &str) -> Result<ExitCode> {
-    let Some(incident) = store.incident(key).with_context(|| format!("cannot look up incident {key:?}"))? else {
+    let Some(incident) = store
+        .incident(key)
+        .with_context(|| format!("cannot look up incident {key:?}"))?
+    else {
         bail!("no incident {key:?} (vigil incidents list shows the ids)");
     };
     let mentions = store.incident_mentions(&incident.id)?;
@@ -219,8 +258,16 @@ fn show(global: &Global, store: &Store, key: &str) -> Result<ExitCode> {
             "{} / {}{}{}",
             incident.event_type.code(),
             incident.sub_event_type.code(),
-            if incident.aggregate { " (wave of violence)" } else { "" },
-            if incident.historical { " (background only)" } else { "" }
+            if incident.aggregate {
+                " (wave of violence)"
+            } else {
+                ""
+            },
+            if incident.historical {
+                " (background only)"
+            } else {
+                ""
+            }
         ),
     );
     line(
@@ -232,10 +279,14 @@ fn show(global: &Global, store: &Store, key: &str) -> Result<ExitCode> {
         },
     );
     if let Some(p) = &incident.place {
-        let admin: Vec<&str> = [p.admin2.as_deref(), p.admin1.as_deref(), p.country.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
+        let admin: Vec<&str> = [
+            p.admin2.as_deref(),
+            p.admin1.as_deref(),
+            p.country.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         line(
             "where",
             format!(
@@ -245,23 +296,39 @@ fn show(global: &Global, store: &Store, key: &str) -> Result<ExitCode> {
                 admin.join(", "),
                 p.lat,
                 p.lon,
-                p.geonames_id.map(|g| format!(", GeoNames {g}")).unwrap_or_default()
+                p.geonames_id
+                    .map(|g| format!(", GeoNames {g}"))
+                    .unwrap_or_default()
             ),
         );
     } else {
         line("where", "unknown".into());
     }
     for a in &incident.actors {
-        let role = if a.role == vigil_model::ActorRole::Perpetrator { "perpetrator" } else { "target" };
-        let by = a.claimant.as_deref().map(|c| format!(", according to {c}")).unwrap_or_default();
+        let role = if a.role == vigil_model::ActorRole::Perpetrator {
+            "perpetrator"
+        } else {
+            "target"
+        };
+        let by = a
+            .claimant
+            .as_deref()
+            .map(|c| format!(", according to {c}"))
+            .unwrap_or_default();
         line(role, format!("{} (\"{}\"){by}", a.name, a.mention));
     }
     line(
         "victims",
         format!(
             "{}{}",
-            serde_json::to_value(incident.victims)?.as_str().unwrap_or(""),
-            incident.victim_identity.as_deref().map(|v| format!(", {v}")).unwrap_or_default()
+            serde_json::to_value(incident.victims)?
+                .as_str()
+                .unwrap_or(""),
+            incident
+                .victim_identity
+                .as_deref()
+                .map(|v| format!(", {v}"))
+                .unwrap_or_default()
         ),
     );
     if let Some(wave) = &incident.part_of {
@@ -276,7 +343,9 @@ fn show(global: &Global, store: &Store, key: &str) -> Result<ExitCode> {
     for r in &incident.reports {
         reports.row(vec![
             r.id.clone(),
-            r.published.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+            r.published
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "-".into()),
             r.source.clone(),
             or_dash(r.title.as_deref()),
         ]);
@@ -318,12 +387,23 @@ fn show(global: &Global, store: &Store, key: &str) -> Result<ExitCode> {
                 status.push("partisan");
             }
             claims.row(vec![
-                c.claimant.clone().unwrap_or_else(|| "(report itself)".into()),
+                c.claimant
+                    .clone()
+                    .unwrap_or_else(|| "(report itself)".into()),
                 or_dash(c.report.as_deref()),
-                c.published.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                c.published
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 range,
-                serde_json::to_value(c.qualifier)?.as_str().unwrap_or("").to_string(),
-                if status.is_empty() { "counts".into() } else { status.join(", ") },
+                serde_json::to_value(c.qualifier)?
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                if status.is_empty() {
+                    "counts".into()
+                } else {
+                    status.join(", ")
+                },
                 c.text.clone(),
             ]);
         }
@@ -336,7 +416,10 @@ fn show(global: &Global, store: &Store, key: &str) -> Result<ExitCode> {
             "  report {} #{} ({}): {} / {}",
             m.report.id,
             m.ordinal,
-            m.report.published.map(|d| d.to_string()).unwrap_or_else(|| "undated".into()),
+            m.report
+                .published
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "undated".into()),
             m.mention.sub_event_type.code(),
             m.mention
                 .place
@@ -345,7 +428,12 @@ fn show(global: &Global, store: &Store, key: &str) -> Result<ExitCode> {
                 .unwrap_or_else(|| "no place".into()),
         );
         for e in &m.mention.evidence {
-            println!("    [{}..{}] {}", e.span.start, e.span.end, output::truncate(&clean(&e.text), 300));
+            println!(
+                "    [{}..{}] {}",
+                e.span.start,
+                e.span.end,
+                output::truncate(&clean(&e.text), 300)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -53,6 +53,10 @@ pub struct IngestArgs {
     /// json, jsonl, rss, atom, warc.
     #[arg(long, value_name = "FORMAT", value_parser = ["text", "markdown", "html", "json", "jsonl", "rss", "atom", "warc"])]
     stdin_format: Option<String>,
+    /// Only store the reports: do not extract incidents from them nor link them (a later
+    /// `vigil ingest` or `vigil link` does).
+    #[arg(long)]
+    no_extract: bool,
 }
 
 /// What the workers send to the writer.
@@ -172,6 +176,9 @@ pub fn run(global: &Global, args: &IngestArgs) -> Result<ExitCode> {
         .context("cannot record the run")?;
 
     print_summary(global, &summary, &shown)?;
+    if !args.no_extract {
+        crate::link_cmd::after_ingest(global, &mut store, jobs)?;
+    }
     Ok(if summary.failed > 0 {
         ExitCode::from(1)
     } else {

@@ -18,7 +18,9 @@ use clap::Args;
 use serde::Serialize;
 use vigil_link::{Claimants, Config, Extent, Features, SourcedMention};
 use vigil_model::{EventType, ExtractedReport, Incident, Mention, PlacePrecision};
-use vigil_store::{IncidentExtent, MentionKeys, NewIncident, NewMention, Replaced, StoredMention, Store};
+use vigil_store::{
+    IncidentExtent, MentionKeys, NewIncident, NewMention, Replaced, Store, StoredMention,
+};
 
 use crate::{Global, now_utc, open_store, output};
 
@@ -29,7 +31,9 @@ use crate::{Global, now_utc, open_store, output};
 /// same as linking them incrementally. --mentions stores mentions produced elsewhere (JSON Lines
 /// in the format of `vigil extract --format jsonl`) for reports already stored, then links.
 #[derive(Args, Debug)]
-#[command(after_help = "Examples:\n  vigil link\n  vigil link --rebuild\n  vigil link --mentions extracted.jsonl")]
+#[command(
+    after_help = "Examples:\n  vigil link\n  vigil link --rebuild\n  vigil link --mentions extracted.jsonl"
+)]
 pub struct LinkArgs {
     /// Forget every incident and link all mentions again.
     #[arg(long)]
@@ -52,6 +56,9 @@ pub struct LinkSummary {
     pub incidents_removed: u64,
     pub waves_assigned: u64,
     pub seconds: f64,
+    /// Uids of the incidents written.
+    #[serde(skip)]
+    pub written: Vec<String>,
 }
 
 pub fn run(global: &Global, args: &LinkArgs) -> Result<ExitCode> {
@@ -60,7 +67,10 @@ pub fn run(global: &Global, args: &LinkArgs) -> Result<ExitCode> {
     if let Some(path) = &args.mentions {
         let stored = import_mentions(&mut store, path, &args.extractor_version, &config)?;
         if !global.quiet && !global.json {
-            eprintln!("stored the mentions of {stored} reports from {}", path.display());
+            eprintln!(
+                "stored the mentions of {stored} reports from {}",
+                path.display()
+            );
         }
     }
     let summary = if args.rebuild {
@@ -95,7 +105,13 @@ pub fn prepare<'m>(
     published: Option<jiff::civil::Date>,
     config: &Config,
 ) -> NewMention<'m> {
-    let features = Features::of(mention, 0, vigil_link::report_number(report_uid), published, config);
+    let features = Features::of(
+        mention,
+        0,
+        vigil_link::report_number(report_uid),
+        published,
+        config,
+    );
     let keys = features.search_keys(config).map(|k| MentionKeys {
         day_min: k.day_min,
         day_max: k.day_max,
@@ -129,11 +145,23 @@ pub fn store_mentions(
         .iter()
         .map(|m| prepare(m, report_uid, published, config))
         .collect();
-    Ok(store.replace_mentions(report_id, extractor_version, &now_utc(), &prepared, diagnostics)?)
+    Ok(store.replace_mentions(
+        report_id,
+        extractor_version,
+        &now_utc(),
+        &prepared,
+        diagnostics,
+    )?)
 }
 
-fn import_mentions(store: &mut Store, path: &PathBuf, version: &str, config: &Config) -> Result<u64> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+fn import_mentions(
+    store: &mut Store,
+    path: &PathBuf,
+    version: &str,
+    config: &Config,
+) -> Result<u64> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut by_stem: HashMap<String, i64> = HashMap::new();
     for summary in store.list(&vigil_store::ListQuery::default())? {
         let stem = std::path::Path::new(&summary.source)
@@ -152,12 +180,24 @@ fn import_mentions(store: &mut Store, path: &PathBuf, version: &str, config: &Co
             .with_context(|| format!("{}:{}: not an extracted report", path.display(), n + 1))?;
         let report = match store.report(&extracted.report.id).ok().flatten() {
             Some(report) => report,
-            None => match by_stem.get(&extracted.report.id).and_then(|&id| store.report(&id.to_string()).ok().flatten()) {
+            None => match by_stem
+                .get(&extracted.report.id)
+                .and_then(|&id| store.report(&id.to_string()).ok().flatten())
+            {
                 Some(report) => report,
-                None => bail!("{}:{}: no stored report {:?}", path.display(), n + 1, extracted.report.id),
+                None => bail!(
+                    "{}:{}: no stored report {:?}",
+                    path.display(),
+                    n + 1,
+                    extracted.report.id
+                ),
             },
         };
-        let published = report.incoming.published.as_deref().and_then(vigil_store::parse_day);
+        let published = report
+            .incoming
+            .published
+            .as_deref()
+            .and_then(vigil_store::parse_day);
         store_mentions(
             store,
             report.id,
@@ -196,20 +236,37 @@ fn assemble_clusters(
     clusters: &[(Vec<i64>, i64)],
     config: &Config,
 ) -> Result<Vec<(Incident, i64, i64, Option<(i32, i32)>, bool, Vec<i64>)>> {
+    use rayon::prelude::*;
     let claimants = Claimants::bundled();
-    let mut out = Vec::with_capacity(clusters.len());
+    // Reading is sequential (one connection); assembling runs on every core.
+    let mut loaded = Vec::with_capacity(clusters.len());
     for (ids, component) in clusters {
-        let stored: Vec<SourcedMention> = store.stored_mentions(ids)?.into_iter().map(sourced).collect();
-        if stored.is_empty() {
-            continue;
+        let stored: Vec<SourcedMention> = store
+            .stored_mentions(ids)?
+            .into_iter()
+            .map(sourced)
+            .collect();
+        if !stored.is_empty() {
+            loaded.push((stored, ids, *component));
         }
-        let members: Vec<&SourcedMention> = stored.iter().collect();
-        let incident = vigil_link::assemble(&members, claimants);
-        let anchor = ids.iter().copied().min().unwrap_or(0);
-        let extent = vigil_link::extent_of(&incident, anchor as u64, config);
-        out.push((incident, anchor, *component, extent.days, extent.dated, ids.clone()));
     }
-    Ok(out)
+    Ok(loaded
+        .into_par_iter()
+        .map(|(stored, ids, component)| {
+            let members: Vec<&SourcedMention> = stored.iter().collect();
+            let incident = vigil_link::assemble(&members, claimants);
+            let anchor = ids.iter().copied().min().unwrap_or(0);
+            let extent = vigil_link::extent_of(&incident, anchor as u64, config);
+            (
+                incident,
+                anchor,
+                component,
+                extent.days,
+                extent.dated,
+                ids.clone(),
+            )
+        })
+        .collect())
 }
 
 fn write_incidents(
@@ -220,14 +277,16 @@ fn write_incidents(
 ) -> Result<Vec<String>> {
     let new: Vec<NewIncident<'_>> = built
         .iter()
-        .map(|(incident, anchor, component, days, dated, members)| NewIncident {
-            incident,
-            anchor: *anchor,
-            component: *component,
-            days: *days,
-            dated: *dated,
-            members,
-        })
+        .map(
+            |(incident, anchor, component, days, dated, members)| NewIncident {
+                incident,
+                anchor: *anchor,
+                component: *component,
+                days: *days,
+                dated: *dated,
+                members,
+            },
+        )
         .collect();
     if rebuild {
         store.insert_incidents(&new)?;
@@ -255,7 +314,9 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
     let mut touched: BTreeSet<i64> = BTreeSet::new();
     let mut seen: HashMap<i64, Option<(Features, Option<i64>)>> = HashMap::new();
     for new in &unlinked {
-        let Some(k) = new.search_keys(config) else { continue };
+        let Some(k) = new.search_keys(config) else {
+            continue;
+        };
         let keys = MentionKeys {
             day_min: k.day_min,
             day_max: k.day_max,
@@ -268,7 +329,11 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
             coarse: k.coarse,
         };
         let ids = store.candidate_mentions(&keys)?;
-        let unknown: Vec<i64> = ids.iter().copied().filter(|id| !seen.contains_key(id)).collect();
+        let unknown: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !seen.contains_key(id))
+            .collect();
         for (id, bytes, component) in store.mention_features(&unknown)? {
             seen.insert(id, Some((decode(id, &bytes)?, component)));
         }
@@ -300,6 +365,7 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
     let built = assemble_clusters(store, &clusters, config)?;
     let removed = write_incidents(store, &touched, &built, false)?;
     summary.incidents_written = built.len() as u64;
+    summary.written = built.iter().map(|b| b.0.id.clone()).collect();
     summary.incidents_removed = removed.len() as u64;
 
     // Waves around what changed.
@@ -309,7 +375,11 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
         let extent = stored_extent(incident, *anchor, *days, *dated);
         if incident.aggregate {
             if let Some((w0, w1)) = *days {
-                for e in store.incident_extents(w0 - slack - config.undated_window_days, w1 + slack, false)? {
+                for e in store.incident_extents(
+                    w0 - slack - config.undated_window_days,
+                    w1 + slack,
+                    false,
+                )? {
                     if !e.aggregate {
                         locals.insert(e.uid.clone(), e);
                     }
@@ -319,7 +389,11 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
             locals.insert(extent.uid.clone(), extent);
         }
     }
-    for e in store.parts_of(&removed)?.into_iter().chain(store.dangling_parts()?) {
+    for e in store
+        .parts_of(&removed)?
+        .into_iter()
+        .chain(store.dangling_parts()?)
+    {
         locals.insert(e.uid.clone(), e);
     }
     let mut changes = Vec::new();
@@ -333,7 +407,8 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
             continue;
         };
         let mine = extent(local);
-        let waves = store.incident_extents(l0 - slack, l1 + slack + config.undated_window_days, true)?;
+        let waves =
+            store.incident_extents(l0 - slack, l1 + slack + config.undated_window_days, true)?;
         let best = waves
             .iter()
             .filter_map(|w| vigil_link::covers(&extent(w), &mine, config).map(|t| (t, &w.uid)))
@@ -349,7 +424,12 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
     Ok(summary)
 }
 
-fn stored_extent(incident: &Incident, anchor: i64, days: Option<(i32, i32)>, dated: bool) -> IncidentExtent {
+fn stored_extent(
+    incident: &Incident,
+    anchor: i64,
+    days: Option<(i32, i32)>,
+    dated: bool,
+) -> IncidentExtent {
     let place = incident.place.as_ref();
     IncidentExtent {
         uid: incident.id.clone(),
@@ -383,7 +463,8 @@ fn extent(e: &IncidentExtent) -> Extent {
     });
     Extent {
         key: e.anchor as u64,
-        event_type: EventType::from_code(&e.event_type).unwrap_or(EventType::ViolenceAgainstCivilians),
+        event_type: EventType::from_code(&e.event_type)
+            .unwrap_or(EventType::ViolenceAgainstCivilians),
         aggregate: e.aggregate,
         days: e.days,
         dated: e.dated,
@@ -392,7 +473,10 @@ fn extent(e: &IncidentExtent) -> Extent {
             _ => None,
         },
         country: e.country.clone(),
-        admin1: e.admin1.as_deref().map(vigil_link::features::fold_place_name),
+        admin1: e
+            .admin1
+            .as_deref()
+            .map(vigil_link::features::fold_place_name),
     }
 }
 
@@ -449,4 +533,131 @@ pub fn rebuild(store: &mut Store, config: &Config) -> Result<LinkSummary> {
     store.set_part_of(&changes)?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// The extractor version recorded with each report's mentions: a report extracted by another
+/// version is extracted again (and its mentions replaced) the next time `vigil ingest` runs.
+pub fn extractor_version() -> String {
+    format!("vigil-extract {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// What [`extract_and_link`] did.
+#[derive(Debug, Default, Serialize)]
+pub struct ExtractSummary {
+    pub reports_extracted: u64,
+    pub mentions: u64,
+    pub link: LinkSummary,
+}
+
+/// Extracts every report not yet extracted by this extractor version (in parallel, in batches),
+/// stores the mentions, and links them incrementally.
+pub fn extract_and_link(store: &mut Store, jobs: usize) -> Result<ExtractSummary> {
+    use rayon::prelude::*;
+    let config = Config::default();
+    let version = extractor_version();
+    let mut summary = ExtractSummary::default();
+    let pending_count = store.reports_to_extract(&version, 1)?.len();
+    if pending_count == 0 {
+        return Ok(summary);
+    }
+    let resources =
+        vigil_extract::Resources::bundled().context("cannot load the extraction resources")?;
+    let extract_config = vigil_extract::Config::default();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .context("cannot start extraction threads")?;
+    loop {
+        let batch = store.reports_to_extract(&version, 256)?;
+        if batch.is_empty() {
+            break;
+        }
+        let extracted: Vec<(vigil_extract::Extraction, Option<jiff::civil::Date>)> =
+            pool.install(|| {
+                batch
+                    .par_iter()
+                    .map(|r| {
+                        let published = r.published.as_deref().and_then(vigil_store::parse_day);
+                        let input = vigil_extract::ReportInput {
+                            body: &r.body,
+                            title: r.title.as_deref(),
+                            published,
+                            language: r.language.as_deref(),
+                        };
+                        (
+                            vigil_extract::extract_report(&input, &resources, &extract_config),
+                            published,
+                        )
+                    })
+                    .collect()
+            });
+        for (report, (extraction, published)) in batch.iter().zip(extracted) {
+            let diagnostics = serde_json::to_value(&extraction.diagnostics)?;
+            store_mentions(
+                store,
+                report.id,
+                &report.uid,
+                published,
+                &version,
+                &extraction.mentions,
+                &diagnostics,
+                &config,
+            )?;
+            summary.reports_extracted += 1;
+            summary.mentions += extraction.mentions.len() as u64;
+        }
+    }
+    summary.link = link_pending(store, &config)?;
+    Ok(summary)
+}
+
+/// What `vigil ingest` does after storing: extract, link, and print the incidents written.
+pub fn after_ingest(global: &Global, store: &mut Store, jobs: usize) -> Result<()> {
+    let started = Instant::now();
+    let summary = extract_and_link(store, jobs)?;
+    if global.json || global.quiet || summary.reports_extracted == 0 {
+        return Ok(());
+    }
+    println!(
+        "{} report{} extracted: {} mention{}, linked into {} incident{} in {:.2} s",
+        summary.reports_extracted,
+        if summary.reports_extracted == 1 {
+            ""
+        } else {
+            "s"
+        },
+        summary.mentions,
+        if summary.mentions == 1 { "" } else { "s" },
+        summary.link.incidents_written,
+        if summary.link.incidents_written == 1 {
+            ""
+        } else {
+            "s"
+        },
+        started.elapsed().as_secs_f64()
+    );
+    const SHOWN: usize = 40;
+    let mut incidents = Vec::new();
+    for uid in summary.link.written.iter().take(SHOWN) {
+        if let Some(incident) = store.incident(uid)? {
+            incidents.push(incident);
+        }
+    }
+    if incidents.is_empty() {
+        return Ok(());
+    }
+    incidents.sort_by(|a, b| (a.date.start, &a.id).cmp(&(b.date.start, &b.id)));
+    println!();
+    let mut table = crate::incidents_cmd::incident_table();
+    for incident in &incidents {
+        table.row(crate::incidents_cmd::incident_row(incident));
+    }
+    table.print()?;
+    if summary.link.written.len() > SHOWN {
+        println!(
+            "… and {} more (vigil incidents list)",
+            summary.link.written.len() - SHOWN
+        );
+    }
+    Ok(())
 }

@@ -4,12 +4,14 @@
 //! failed, 2 for usage errors (clap's convention).
 
 mod bench;
+mod bench_link;
 mod incidents_cmd;
 mod ingest_cmd;
 mod link_cmd;
 mod output;
 mod reports_cmd;
 mod synth;
+mod synth_mentions;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

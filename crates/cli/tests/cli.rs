@@ -386,6 +386,7 @@ fn ingest_survives_sigkill_at_any_point() {
                 "--batch-size",
                 "200",
                 "--quiet",
+                "--no-extract",
             ])
             .spawn()
             .unwrap();
@@ -419,7 +420,10 @@ fn ingest_survives_sigkill_at_any_point() {
         "the kills should land while reports are being stored"
     );
 
-    let finish = run(&db, &["ingest", corpus.to_str().unwrap(), "--json"]);
+    let finish = run(
+        &db,
+        &["ingest", corpus.to_str().unwrap(), "--json", "--no-extract"],
+    );
     assert!(finish.status.success(), "{}", stderr(&finish));
     let summary: Value = serde_json::from_str(stdout(&finish).trim()).unwrap();
     assert_eq!(
@@ -509,9 +513,17 @@ mod tidy {
             ("store", &["vigil-model"]),
             ("gazetteer", &["vigil-model"]),
             ("export", &["vigil-model"]),
+            ("link", &["vigil-model"]),
             (
                 "cli",
-                &["vigil-ingest", "vigil-model", "vigil-store", "vigil-text"],
+                &[
+                    "vigil-extract",
+                    "vigil-ingest",
+                    "vigil-link",
+                    "vigil-model",
+                    "vigil-store",
+                    "vigil-text",
+                ],
             ),
         ];
         for (krate, expected) in allowed {
@@ -581,4 +593,359 @@ fn the_database_comes_from_vigil_db_when_no_flag_is_given() {
         !dir.path().join("vigil.db").exists(),
         "the default is not used when VIGIL_DB is set"
     );
+}
+
+/// Linking end to end: the gold cross-report links of the sample reports, through the store and
+/// the CLI, from gold mentions (linking alone) and from vigil's own extraction.
+mod link {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    use serde_json::Value;
+
+    use super::{examples, json_lines, run, stderr, stdout};
+
+    fn gold_dir() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../link/tests/gold")
+    }
+
+    /// Every incident with its mentions as (report file stem, ordinal).
+    fn incidents_with_members(db: &Path) -> Vec<(Value, BTreeSet<(String, u64)>)> {
+        let reports = json_lines(&run(db, &["reports", "list", "--json"]));
+        let stem_of: BTreeMap<String, String> = reports
+            .iter()
+            .map(|r| {
+                let source = r["source"].as_str().unwrap();
+                let stem = Path::new(source)
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (r["uid"].as_str().unwrap().to_string(), stem)
+            })
+            .collect();
+        let list = json_lines(&run(db, &["incidents", "list", "--json"]));
+        list.into_iter()
+            .map(|incident| {
+                let id = incident["id"].as_str().unwrap().to_string();
+                let shown: Value = serde_json::from_str(
+                    stdout(&run(db, &["incidents", "show", &id, "--json"])).trim(),
+                )
+                .unwrap();
+                let members = shown["mentions"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|m| {
+                        (
+                            stem_of[m["report"]["id"].as_str().unwrap()].clone(),
+                            m["ordinal"].as_u64().unwrap(),
+                        )
+                    })
+                    .collect();
+                (incident, members)
+            })
+            .collect()
+    }
+
+    /// Gold names (`doc/incident-id`) → (doc, ordinal).
+    fn gold_ordinals() -> BTreeMap<String, (String, u64)> {
+        let mut out = BTreeMap::new();
+        for entry in std::fs::read_dir(gold_dir()).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if path.extension().is_none_or(|e| e != "json") || stem == "links" {
+                continue;
+            }
+            let gold: Value =
+                serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            for (i, incident) in gold["incidents"].as_array().unwrap().iter().enumerate() {
+                out.insert(
+                    format!("{stem}/{}", incident["id"].as_str().unwrap()),
+                    (stem.clone(), i as u64),
+                );
+            }
+        }
+        out
+    }
+
+    fn links() -> Value {
+        serde_json::from_str(&std::fs::read_to_string(gold_dir().join("links.json")).unwrap())
+            .unwrap()
+    }
+
+    #[test]
+    fn gold_mentions_become_the_gold_incidents_through_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("v.db");
+        let ingest = run(
+            &db,
+            &[
+                "ingest",
+                examples().to_str().unwrap(),
+                "--no-extract",
+                "--quiet",
+            ],
+        );
+        assert!(ingest.status.success(), "{}", stderr(&ingest));
+        let mentions = gold_dir().join("mentions.jsonl");
+        let linked = run(&db, &["link", "--mentions", mentions.to_str().unwrap()]);
+        assert!(linked.status.success(), "{}", stderr(&linked));
+
+        let incidents = incidents_with_members(&db);
+        let ordinals = gold_ordinals();
+        let links = links();
+        let incident_of = |name: &str| -> &Value {
+            let key = &ordinals[name];
+            &incidents
+                .iter()
+                .find(|(_, members)| members.contains(key))
+                .unwrap_or_else(|| panic!("{name}"))
+                .0
+        };
+        // Every "same" group is one incident holding exactly its mentions.
+        let mut grouped = BTreeSet::new();
+        for group in links["same"].as_array().unwrap() {
+            let keys: BTreeSet<(String, u64)> = group
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| ordinals[n.as_str().unwrap()].clone())
+                .collect();
+            assert!(
+                incidents.iter().any(|(_, members)| *members == keys),
+                "{group} is not one incident"
+            );
+            grouped.extend(keys);
+        }
+        // Everything else stands alone.
+        for (incident, members) in &incidents {
+            if members.is_disjoint(&grouped) {
+                assert_eq!(members.len(), 1, "merged beyond the gold: {incident}");
+            }
+        }
+        for pair in links["part_of"].as_array().unwrap() {
+            let (local, wave) = (
+                incident_of(pair[0].as_str().unwrap()),
+                incident_of(pair[1].as_str().unwrap()),
+            );
+            assert_eq!(local["part_of"], wave["id"], "{pair}");
+        }
+        let wave = incident_of("001_acac6afa8d60ef28/coast-wave");
+        let killed = &wave["figures"]["killed"];
+        assert_eq!(killed["best"], 532);
+        assert_eq!(killed["low"], 532);
+        assert_eq!(killed["claims"].as_array().unwrap().len(), 3);
+        for field in [
+            "claimant",
+            "report",
+            "published",
+            "low",
+            "high",
+            "qualifier",
+            "text",
+            "span",
+        ] {
+            assert!(
+                killed["claims"][0].get(field).is_some(),
+                "claims carry {field}: {killed}"
+            );
+        }
+        assert!(killed["rationale"].as_str().unwrap().starts_with(
+            "best 532: newest figure of Syrian Observatory for Human Rights, 9 Mar 2025"
+        ));
+        assert_eq!(wave["reports"].as_array().unwrap().len(), 3);
+        for field in [
+            "id",
+            "event_type",
+            "sub_event_type",
+            "date",
+            "place",
+            "actors",
+            "figures",
+            "reports",
+            "part_of",
+            "flags",
+        ] {
+            assert!(wave.get(field).is_some(), "incidents carry {field}");
+        }
+
+        // A rebuild gives the same incidents.
+        let before = stdout(&run(&db, &["incidents", "list", "--json"]));
+        let rebuilt = run(&db, &["link", "--rebuild"]);
+        assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
+        assert_eq!(stdout(&run(&db, &["incidents", "list", "--json"])), before);
+    }
+
+    #[test]
+    fn incremental_linking_report_by_report_equals_a_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("v.db");
+        assert!(
+            run(
+                &db,
+                &["ingest", examples().to_str().unwrap(), "--no-extract", "-q"]
+            )
+            .status
+            .success()
+        );
+        // Reports arrive one at a time, newest first.
+        let all = std::fs::read_to_string(gold_dir().join("mentions.jsonl")).unwrap();
+        for (i, line) in all.lines().rev().enumerate() {
+            let file = dir.path().join(format!("m{i}.jsonl"));
+            std::fs::write(&file, format!("{line}\n")).unwrap();
+            let out = run(&db, &["link", "--mentions", file.to_str().unwrap(), "-q"]);
+            assert!(out.status.success(), "{}", stderr(&out));
+        }
+        let incremental = stdout(&run(&db, &["incidents", "list", "--json"]));
+        assert!(run(&db, &["link", "--rebuild", "-q"]).status.success());
+        let rebuilt = stdout(&run(&db, &["incidents", "list", "--json"]));
+        let sorted = |text: &str| text.lines().map(str::to_string).collect::<BTreeSet<_>>();
+        assert_eq!(sorted(&incremental), sorted(&rebuilt));
+        assert_eq!(incremental.lines().count(), 25);
+    }
+
+    #[test]
+    fn incidents_list_filters_and_shows() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("v.db");
+        assert!(
+            run(
+                &db,
+                &["ingest", examples().to_str().unwrap(), "--no-extract", "-q"]
+            )
+            .status
+            .success()
+        );
+        let mentions = gold_dir().join("mentions.jsonl");
+        assert!(
+            run(
+                &db,
+                &["link", "--mentions", mentions.to_str().unwrap(), "-q"]
+            )
+            .status
+            .success()
+        );
+        let count = |args: &[&str]| {
+            let mut all = vec!["incidents", "list", "--json"];
+            all.extend_from_slice(args);
+            let out = run(&db, &all);
+            assert!(out.status.success(), "{}", stderr(&out));
+            json_lines(&out).len()
+        };
+        assert_eq!(count(&[]), 25);
+        assert_eq!(count(&["--min-killed", "100"]), 1);
+        assert_eq!(count(&["--since", "2025-01-01"]), 12);
+        assert_eq!(count(&["--until", "2016-12-31"]), 7);
+        assert_eq!(
+            count(&["--since", "2017-02-08", "--until", "2017-02-08"]),
+            2
+        );
+        assert_eq!(count(&["--country", "sy"]), 25);
+        assert_eq!(count(&["--country", "IQ"]), 0);
+        // Baniyas: the town's incidents within 5 km, not the region's point 13 km away.
+        assert_eq!(count(&["--near", "35.18,35.95,5"]), 4);
+        assert_eq!(count(&["--type", "battles"]), 3);
+        assert_eq!(count(&["--type", "air_drone_strike"]), 4);
+        assert_eq!(count(&["--actor", "assad loyal"]), 3);
+        assert_eq!(count(&["--no-historical"]), 24);
+        assert_eq!(count(&["--limit", "3"]), 3);
+        let bad = run(&db, &["incidents", "list", "--near", "95,0,10"]);
+        assert_eq!(bad.status.code(), Some(2));
+        let bad = run(&db, &["incidents", "list", "--type", "picnic"]);
+        assert_eq!(bad.status.code(), Some(2));
+
+        // The table and the detail view.
+        let table = stdout(&run(&db, &["incidents", "list", "--min-killed", "100"]));
+        assert!(
+            table.contains("532 (532-999)") && table.contains("Syrian coast, SY"),
+            "{table}"
+        );
+        let id = table
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_string();
+        let shown = stdout(&run(&db, &["incidents", "show", &id[..6]]));
+        for expected in [
+            "best 532: newest figure of Syrian Observatory for Human Rights, 9 Mar 2025",
+            "superseded",
+            "Syrian Observatory for Human Rights",
+            "mentions and evidence",
+            "SOHR: over 532 Alawite civilians",
+        ] {
+            assert!(
+                shown.contains(expected),
+                "{expected:?} missing from\n{shown}"
+            );
+        }
+        let missing = run(&db, &["incidents", "show", "ffffffffffff"]);
+        assert_eq!(missing.status.code(), Some(1));
+        assert!(
+            stderr(&missing).contains("no incident"),
+            "{}",
+            stderr(&missing)
+        );
+    }
+
+    #[test]
+    fn ingest_extracts_and_links_the_sample_reports() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("v.db");
+        let out = run(&db, &["ingest", examples().to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains("5 reports extracted"), "{text}");
+        assert!(
+            text.contains("killed") && text.contains("part of"),
+            "the incident table is printed: {text}"
+        );
+
+        // With vigil's own extraction, the gold groups that extraction supports meet.
+        let incidents = incidents_with_members(&db);
+        let wave = incidents
+            .iter()
+            .find(|(i, _)| i["aggregate"] == true && i["figures"]["killed"]["best"] == 532)
+            .unwrap_or_else(|| panic!("no wave with best 532: {incidents:#?}"));
+        let docs: BTreeSet<&str> = wave.1.iter().map(|(doc, _)| doc.as_str()).collect();
+        assert_eq!(
+            docs.len(),
+            3,
+            "the coastal wave is told by three reports: {docs:?}"
+        );
+        assert_eq!(wave.0["figures"]["killed"]["low"], 532);
+        let baniyas = incidents
+            .iter()
+            .filter(|(i, m)| {
+                m.len() >= 3
+                    && i["aggregate"] == false
+                    && i["place"]["name"]
+                        .as_str()
+                        .is_some_and(|n| n.contains("niy"))
+            })
+            .count();
+        assert_eq!(
+            baniyas, 1,
+            "the Baniyas killings are one incident of three reports"
+        );
+        let parts = incidents
+            .iter()
+            .filter(|(i, _)| i["part_of"] == wave.0["id"])
+            .count();
+        assert!(
+            parts >= 5,
+            "the village attacks are part of the wave: {parts}"
+        );
+
+        // Ingesting again extracts nothing twice.
+        let again = run(&db, &["ingest", examples().to_str().unwrap()]);
+        assert!(
+            !stdout(&again).contains("reports extracted"),
+            "{}",
+            stdout(&again)
+        );
+    }
 }

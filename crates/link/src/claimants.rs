@@ -169,9 +169,34 @@ impl Claimants {
         }
     }
 
-    /// Resolves a raw claimant by steps 1 to 3 and 5 (no context).
+    /// Resolves a raw claimant by steps 1 to 3 and 5 (no context). Answers are remembered per
+    /// thread (claimant names repeat across reports), up to a bound.
     pub fn resolve(&self, raw: &str) -> Resolved {
-        self.resolve_in_context(raw, &[])
+        thread_local! {
+            static CACHE: std::cell::RefCell<(usize, HashMap<String, Resolved>)> =
+                std::cell::RefCell::new((0, HashMap::new()));
+        }
+        let table = self as *const Claimants as usize;
+        if let Some(hit) = CACHE.with(|c| {
+            let c = c.borrow();
+            if c.0 == table {
+                c.1.get(raw).cloned()
+            } else {
+                None
+            }
+        }) {
+            return hit;
+        }
+        let resolved = self.resolve_in_context(raw, &[]);
+        CACHE.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 != table || c.1.len() >= 20_000 {
+                c.1.clear();
+                c.0 = table;
+            }
+            c.1.insert(raw.to_string(), resolved.clone());
+        });
+        resolved
     }
 
     /// Resolves a raw claimant; `context` holds canonical names already named in the same
@@ -252,7 +277,13 @@ fn is_acronym(alias: &str) -> bool {
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = true;
-    for c in text.nfd() {
+    // ASCII needs no decomposition (most names in English reports).
+    let chars: Box<dyn Iterator<Item = char>> = if text.is_ascii() {
+        Box::new(text.chars())
+    } else {
+        Box::new(text.nfd())
+    };
+    for c in chars {
         if unicode_normalization::char::is_combining_mark(c) {
             continue;
         }

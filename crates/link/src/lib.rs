@@ -45,7 +45,7 @@
 //!         claims: vec![claim(n, who)], rationale: None })].into(),
 //!     historical: false, aggregate: false, evidence: vec![] };
 //! let report = |id: &str, day: i8| IncidentReport { id: id.into(), source: format!("{id}.txt"),
-//!     title: None, published: Some(jiff::civil::date(2025, 3, day)) };
+//!     title: None, published: Some(jiff::civil::date(2025, 3, day)), outlet: None };
 //! let mentions = vec![
 //!     SourcedMention { key: 1, ordinal: 0, report: report("a", 8), outlet: None, mention: mention(180, "SOHR") },
 //!     SourcedMention { key: 2, ordinal: 0, report: report("b", 9), outlet: None,

@@ -11,13 +11,16 @@
 //!    are kept, marked `superseded` (180 then 532 from the same monitor: 532 counts).
 //! 3. **Partisan claims** (parties to the conflict and their media) are kept and marked; they
 //!    count only when no other claimant gives the figure.
-//! 4. **Range.** Each counting claim is a range: exact `n` is `[n, n]`, "at least n" and "more
+//! 4. **Outdated counts.** Tolls rise as bodies are found: a claim whose whole range lies below
+//!    the lower bound of a claim published later (by anyone) is an earlier count, not a
+//!    contradiction; it is kept and shown but does not count.
+//! 5. **Range.** Each counting claim is a range: exact `n` is `[n, n]`, "at least n" and "more
 //!    than n" `[n, ∞)`, "up to n" `[0, n]`, "about n" `[0.8n, 1.2n]`, "nearly n" `[0.8n, n]`, a
 //!    vague word its conventional range ("dozens" 24 to 99). `low` and `high` are the
 //!    intersection of these ranges: what every counting claimant allows.
-//! 5. **Contradiction.** When the ranges do not meet, no figure satisfies every claimant: the
+//! 6. **Contradiction.** When the ranges do not meet, no figure satisfies every claimant: the
 //!    incident gets a `conflicting_figures` flag, and `low` / `high` span all counting claims.
-//! 6. **Best.** The newest counting claim that states a number (not a vague word), moved into
+//! 7. **Best.** The newest counting claim that states a number (not a vague word), moved into
 //!    `[low, high]`; when all are vague, `low`.
 
 use std::collections::BTreeMap;
@@ -115,10 +118,27 @@ pub fn reconcile(kind: FigureKind, mut claims: Vec<SourcedClaim>) -> Reconciled 
     } else {
         neutral
     };
+    // 3b. Earlier counts below a later claim's lower bound are outdated.
+    let outdated: Vec<usize> = counting
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let (_, high) = claim_range(&claims[i].claim);
+            claims[i].claim.published.is_some()
+                && counting.iter().any(|&j| {
+                    claims[j].claim.published > claims[i].claim.published
+                        && claim_range(&claims[j].claim).0 > high
+                })
+        })
+        .collect();
     let partisan_left_out: Vec<usize> = current
         .iter()
         .copied()
         .filter(|i| !counting.contains(i))
+        .collect();
+    let counting: Vec<usize> = counting
+        .into_iter()
+        .filter(|i| !outdated.contains(i))
         .collect();
 
     let mut flags = Vec::new();
@@ -127,7 +147,7 @@ pub fn reconcile(kind: FigureKind, mut claims: Vec<SourcedClaim>) -> Reconciled 
         figure.claims = claims.into_iter().map(|c| c.claim).collect();
         return Reconciled { figure, flags };
     }
-    // 4. Intersection of ranges.
+    // 5. Intersection of ranges.
     let ranges: Vec<(u64, u64)> = counting
         .iter()
         .map(|&i| claim_range(&claims[i].claim))
@@ -138,13 +158,13 @@ pub fn reconcile(kind: FigureKind, mut claims: Vec<SourcedClaim>) -> Reconciled 
     let (low, high) = if consistent {
         (lo, hi)
     } else {
-        // 5. Contradiction: span all counting claims.
+        // 6. Contradiction: span all counting claims.
         (
             ranges.iter().map(|r| r.0).min().unwrap_or(0),
             ranges.iter().map(|r| r.1).max().unwrap_or(u64::MAX),
         )
     };
-    // 6. Best: the newest counting claim that states a number.
+    // 7. Best: the newest counting claim that states a number.
     let precise: Vec<usize> = counting
         .iter()
         .copied()
@@ -200,6 +220,13 @@ pub fn reconcile(kind: FigureKind, mut claims: Vec<SourcedClaim>) -> Reconciled 
     if superseded > 0 {
         rationale.push_str(&format!(
             ", {superseded} superseded by newer figures of the same claimant"
+        ));
+    }
+    if !outdated.is_empty() {
+        rationale.push_str(&format!(
+            ", {} earlier lower count{} outdated by later figures",
+            outdated.len(),
+            if outdated.len() == 1 { "" } else { "s" }
         ));
     }
     if !partisan_left_out.is_empty() {

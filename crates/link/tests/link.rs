@@ -201,6 +201,7 @@ fn gold_mentions() -> (Vec<SourcedMention>, Vec<String>) {
                     source: format!("{doc}.txt"),
                     title: None,
                     published,
+                    outlet: gold["outlet"].as_str().map(str::to_string),
                 },
                 outlet: gold["outlet"].as_str().map(str::to_string),
                 mention: gold_mention(incident),
@@ -421,6 +422,7 @@ fn synthetic(seed: u64, incidents: usize) -> Vec<SourcedMention> {
                     source: String::new(),
                     title: None,
                     published: Some(day + jiff::Span::new().days(1 + rng.below(3) as i64)),
+                    outlet: None,
                 },
                 outlet: None,
                 mention,
@@ -648,10 +650,10 @@ fn reconciliation_follows_the_documented_rule() {
             &[],
             1,
         ),
-        // Exact figures of two claimants that cannot both be true.
+        // Exact figures of two claimants, published the same day, that cannot both be true.
         (
             vec![
-                claim(Some(3), Some(3), Exact, Some("Reuters"), "a", "2025-03-08"),
+                claim(Some(3), Some(3), Exact, Some("Reuters"), "a", "2025-03-09"),
                 claim(
                     Some(12),
                     Some(12),
@@ -708,6 +710,52 @@ fn reconciliation_follows_the_documented_rule() {
             Some(40),
             Some(40),
             &["partisan_only"],
+            0,
+        ),
+        // Tolls rise: an earlier count below a later one is outdated, not contradictory.
+        (
+            vec![
+                claim(Some(24), Some(99), Vague, None, "a", "2025-03-08"),
+                claim(
+                    Some(532),
+                    None,
+                    MoreThan,
+                    Some("Syrian Observatory for Human Rights"),
+                    "b",
+                    "2025-03-09",
+                ),
+                claim(Some(3), Some(3), Exact, Some("Reuters"), "a", "2025-03-08"),
+            ],
+            Some(532),
+            Some(532),
+            None,
+            &[],
+            0,
+        ),
+        // A later count below an earlier one is a contradiction.
+        (
+            vec![
+                claim(
+                    Some(12),
+                    Some(12),
+                    Exact,
+                    Some("Reuters"),
+                    "a",
+                    "2025-03-08",
+                ),
+                claim(
+                    Some(3),
+                    Some(3),
+                    Exact,
+                    Some("Agence France-Presse"),
+                    "b",
+                    "2025-03-09",
+                ),
+            ],
+            Some(3),
+            Some(3),
+            Some(12),
+            &["conflicting_figures"],
             0,
         ),
         // Vague words alone: the lowest value they all allow.
@@ -901,5 +949,8 @@ fn gold_mentions_fixture_is_current() {
         std::fs::write(path, &lines).unwrap();
     }
     let stored = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(stored == lines, "tests/gold/mentions.jsonl is stale: run UPDATE_FIXTURES=1 cargo test -p vigil-link");
+    assert!(
+        stored == lines,
+        "tests/gold/mentions.jsonl is stale: run UPDATE_FIXTURES=1 cargo test -p vigil-link"
+    );
 }

@@ -145,7 +145,11 @@ fn json_err(e: serde_json::Error) -> Error {
 
 impl Store {
     /// Reports never extracted, or extracted by another extractor version, oldest first.
-    pub fn reports_to_extract(&self, extractor_version: &str, limit: usize) -> Result<Vec<PendingReport>> {
+    pub fn reports_to_extract(
+        &self,
+        extractor_version: &str,
+        limit: usize,
+    ) -> Result<Vec<PendingReport>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT r.id, r.uid, r.source, r.title, r.outlet, r.published, r.language, r.body
              FROM reports r LEFT JOIN report_extractions e ON e.report_id = r.id
@@ -192,7 +196,8 @@ impl Store {
             // The incidents those mentions were part of are gone; their other mentions wait to be
             // linked again.
             {
-                let mut drop_incidents = tx.prepare_cached("DELETE FROM incidents WHERE component = ?1")?;
+                let mut drop_incidents =
+                    tx.prepare_cached("DELETE FROM incidents WHERE component = ?1")?;
                 let mut unlink = tx.prepare_cached(
                     "UPDATE mentions SET component = NULL, incident_id = NULL WHERE component = ?1",
                 )?;
@@ -237,7 +242,9 @@ impl Store {
                     keys.map(|k| k.day_min),
                     keys.map(|k| k.day_max),
                     keys.map(|k| k.name_key).filter(|&k| k != 0).map(i64::from),
-                    keys.map(|k| k.admin_key).filter(|&k| k != 0).map(|k| k as i64),
+                    keys.map(|k| k.admin_key)
+                        .filter(|&k| k != 0)
+                        .map(|k| k as i64),
                     keys.is_some_and(|k| k.coarse),
                 ])?;
                 let id = tx.last_insert_rowid();
@@ -299,7 +306,11 @@ impl Store {
             by_box
                 .query_map(
                     params![
-                        keys.day_min, keys.day_max, keys.lat_min, keys.lat_max, keys.lon_min,
+                        keys.day_min,
+                        keys.day_max,
+                        keys.lat_min,
+                        keys.lat_max,
+                        keys.lon_min,
                         keys.lon_max
                     ],
                     |row| row.get::<_, i64>(0),
@@ -330,7 +341,12 @@ impl Store {
             ids.extend(
                 by_admin
                     .query_map(
-                        params![keys.admin_key as i64, keys.day_min, keys.day_max, keys.coarse],
+                        params![
+                            keys.admin_key as i64,
+                            keys.day_min,
+                            keys.day_max,
+                            keys.coarse
+                        ],
                         |row| row.get::<_, i64>(0),
                     )?
                     .collect::<rusqlite::Result<Vec<_>>>()?,
@@ -375,9 +391,9 @@ impl Store {
 
     /// `(id, features)` of mentions not yet linked.
     pub fn unlinked_features(&self) -> Result<Vec<(i64, Vec<u8>)>> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT id, features FROM mentions WHERE component IS NULL ORDER BY id")?;
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, features FROM mentions WHERE component IS NULL ORDER BY id",
+        )?;
         let rows = statement
             .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
@@ -389,7 +405,9 @@ impl Store {
         &self,
         mut f: impl FnMut(i64, &[u8]) -> Result<()>,
     ) -> Result<()> {
-        let mut statement = self.conn.prepare("SELECT id, features FROM mentions ORDER BY id")?;
+        let mut statement = self
+            .conn
+            .prepare("SELECT id, features FROM mentions ORDER BY id")?;
         let mut rows = statement.query([])?;
         while let Some(row) = rows.next()? {
             let features: Vec<u8> = row.get(1)?;
@@ -433,7 +451,10 @@ impl Store {
     /// transaction.
     pub fn clear_incidents(&mut self) -> Result<()> {
         let tx = self.conn.transaction()?;
-        tx.execute("UPDATE mentions SET component = NULL, incident_id = NULL", [])?;
+        tx.execute(
+            "UPDATE mentions SET component = NULL, incident_id = NULL",
+            [],
+        )?;
         tx.execute("DELETE FROM incident_flags", [])?;
         tx.execute("DELETE FROM incident_actors", [])?;
         tx.execute("DELETE FROM incidents", [])?;
@@ -470,7 +491,9 @@ impl Store {
             for new in incidents {
                 for member in new.members {
                     if let Some((uid, id)) = old_of_member
-                        .query_row([member], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))
+                        .query_row([member], |row| {
+                            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+                        })
                         .optional()?
                     {
                         removed.push(uid);
@@ -499,7 +522,8 @@ impl Store {
     pub fn set_part_of(&mut self, changes: &[(String, Option<String>)]) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
-            let mut update = tx.prepare_cached("UPDATE incidents SET part_of = ?2 WHERE uid = ?1")?;
+            let mut update =
+                tx.prepare_cached("UPDATE incidents SET part_of = ?2 WHERE uid = ?1")?;
             for (uid, wave) in changes {
                 update.execute(params![uid, wave])?;
             }
@@ -510,7 +534,12 @@ impl Store {
 
     /// Extents of incidents whose wave days meet `[day_min, day_max]`; `waves_only` for
     /// aggregate incidents alone. Incidents without days are left out.
-    pub fn incident_extents(&self, day_min: i32, day_max: i32, waves_only: bool) -> Result<Vec<IncidentExtent>> {
+    pub fn incident_extents(
+        &self,
+        day_min: i32,
+        day_max: i32,
+        waves_only: bool,
+    ) -> Result<Vec<IncidentExtent>> {
         let sql = if waves_only {
             "SELECT uid, anchor, event_type, aggregate, day_min, day_max, dated, lat, lon, place_precision,
                     country, admin1, part_of
@@ -538,7 +567,11 @@ impl Store {
         )?;
         let mut out = Vec::new();
         for w in waves {
-            out.extend(statement.query_map([w], extent)?.collect::<rusqlite::Result<Vec<_>>>()?);
+            out.extend(
+                statement
+                    .query_map([w], extent)?
+                    .collect::<rusqlite::Result<Vec<_>>>()?,
+            );
         }
         Ok(out)
     }
@@ -551,7 +584,9 @@ impl Store {
              FROM incidents p WHERE part_of IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM incidents w WHERE w.uid = p.part_of)",
         )?;
-        let rows = statement.query_map([], extent)?.collect::<rusqlite::Result<_>>()?;
+        let rows = statement
+            .query_map([], extent)?
+            .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
@@ -590,10 +625,7 @@ impl Store {
                 incident.part_of = part_of;
                 Ok(Some(incident))
             }
-            n => Err(Error::AmbiguousId {
-                key,
-                matches: n,
-            }),
+            n => Err(Error::AmbiguousId { key, matches: n }),
         }
     }
 
@@ -609,15 +641,22 @@ impl Store {
             Some((lat, lon, km)) => {
                 let dlat = km / 110.0 + 0.01;
                 let dlon = km / (111.32 * lat.to_radians().cos().abs().max(0.01)) + 0.01;
-                (Some((lat - dlat, lat + dlat)), Some((lon - dlon, lon + dlon)))
+                (
+                    Some((lat - dlat, lat + dlat)),
+                    Some((lon - dlon, lon + dlon)),
+                )
             }
             None => (None, None),
         };
         let actor = filter.actor.as_ref().map(|a| {
-            let escaped = a.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            let escaped = a
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
             format!("%{escaped}%")
         });
-        let sql = "SELECT i.data, i.part_of, i.lat, i.lon FROM incidents i INDEXED BY incidents_date
+        let sql =
+            "SELECT i.data, i.part_of, i.lat, i.lon FROM incidents i INDEXED BY incidents_date
              WHERE (?1 IS NULL OR i.date_end >= ?1)
                AND (?2 IS NULL OR i.date_start <= ?2)
                AND (?3 IS NULL OR i.country = ?3 COLLATE NOCASE)
@@ -701,6 +740,7 @@ fn stored_mention(row: &Row<'_>) -> rusqlite::Result<Result<StoredMention>> {
             source: row.get(5)?,
             title: row.get(6)?,
             published: published.as_deref().and_then(parse_day),
+            outlet: row.get(8)?,
         },
         outlet: row.get(8)?,
         incident: row.get(9)?,
@@ -745,9 +785,8 @@ fn insert_incidents(tx: &rusqlite::Transaction<'_>, incidents: &[NewIncident<'_>
     let mut flag = tx.prepare_cached(
         "INSERT INTO incident_flags (incident_id, code, detail) VALUES (?1, ?2, ?3)",
     )?;
-    let mut member = tx.prepare_cached(
-        "UPDATE mentions SET component = ?2, incident_id = ?3 WHERE id = ?1",
-    )?;
+    let mut member =
+        tx.prepare_cached("UPDATE mentions SET component = ?2, incident_id = ?3 WHERE id = ?1")?;
     for new in incidents {
         let i = new.incident;
         let place = i.place.as_ref();
