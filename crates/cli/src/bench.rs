@@ -48,6 +48,11 @@ pub enum BenchCommand {
     LinkRun(crate::bench_link::LinkRunArgs),
     /// Time adding reports to a store of many incidents (storing their mentions, linking them).
     LinkIncremental(crate::bench_link::IncrementalArgs),
+    /// Time `vigil export` to every format on a store of synthetic incidents (1M by default).
+    Export(crate::bench_export::ExportBenchArgs),
+    /// One run of the writers alone for `vigil bench export --writers-only`.
+    #[command(hide = true)]
+    ExportRun(crate::bench_export::ExportRunArgs),
 }
 
 #[derive(Serialize)]
@@ -74,6 +79,8 @@ pub fn run(global: &Global, command: BenchCommand) -> Result<ExitCode> {
         BenchCommand::Link(args) => crate::bench_link::run_bench(global, &args)?,
         BenchCommand::LinkRun(args) => crate::bench_link::run_child(&args)?,
         BenchCommand::LinkIncremental(args) => crate::bench_link::run_incremental(global, &args)?,
+        BenchCommand::Export(args) => crate::bench_export::run_bench(global, &args)?,
+        BenchCommand::ExportRun(args) => crate::bench_export::run_child(&args)?,
         BenchCommand::Generate { dir, reports, seed } => {
             synth::write_reports(&dir, seed, reports)
                 .with_context(|| format!("cannot write to {}", dir.display()))?;

@@ -4,13 +4,16 @@
 //! failed, 2 for usage errors (clap's convention).
 
 mod bench;
+mod bench_export;
 mod bench_link;
+mod export_cmd;
 mod incidents_cmd;
 mod ingest_cmd;
 mod link_cmd;
 mod output;
 mod reports_cmd;
 mod synth;
+mod synth_incidents;
 mod synth_mentions;
 
 use std::path::PathBuf;
@@ -62,6 +65,9 @@ enum Command {
     Link(link_cmd::LinkArgs),
     #[command(subcommand)]
     Incidents(incidents_cmd::IncidentsCommand),
+    Export(export_cmd::ExportArgs),
+    Import(export_cmd::ImportArgs),
+    Compare(export_cmd::CompareArgs),
 }
 
 fn main() -> ExitCode {
@@ -85,6 +91,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(command) => bench::run(&global, command),
         Command::Link(args) => link_cmd::run(&global, &args),
         Command::Incidents(command) => incidents_cmd::run(&global, command),
+        Command::Export(args) => export_cmd::export(&global, &args),
+        Command::Import(args) => export_cmd::import(&global, &args),
+        Command::Compare(args) => export_cmd::compare(&global, &args),
     }
 }
 

@@ -517,6 +517,7 @@ mod tidy {
             (
                 "cli",
                 &[
+                    "vigil-export",
                     "vigil-extract",
                     "vigil-ingest",
                     "vigil-link",

@@ -101,6 +101,14 @@ pub fn join_distinct<'a>(values: impl Iterator<Item = &'a str>) -> String {
 /// The name to credit a report to: its outlet when known, else the host of its address, else its
 /// source as given (a file name).
 pub fn outlet_of(report: &IncidentReport) -> Cow<'_, str> {
+    if let Some(outlet) = report
+        .outlet
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        return Cow::Borrowed(outlet);
+    }
     if let Some(host) = host_of(&report.source) {
         return Cow::Borrowed(host);
     }

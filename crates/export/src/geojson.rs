@@ -2,7 +2,7 @@
 //! streams (the collection is opened, features follow one per line, the collection is closed).
 //!
 //! - **Geometry**: a Point `[longitude, latitude]` in WGS84, as RFC 7946 requires (no `crs`
-//!   member). An incident without usable coordinates (no place, or coordinates that are not
+//!   member), to six decimals (RFC 7946 §11.2). An incident without usable coordinates (no place, or coordinates that are not
 //!   finite or out of range) is *unlocated*: by default it is written with `"geometry": null`,
 //!   which RFC 7946 §3.2 allows for unlocated features and QGIS loads as a row without a shape;
 //!   with [`Unlocated::Skip`](crate::Unlocated::Skip) it is left out and counted in
@@ -159,6 +159,12 @@ fn feature<'a>(incident: &'a Incident, geometry: Option<Point>) -> Feature<'a> {
     }
 }
 
+/// Six decimals (about 10 cm), the precision RFC 7946 §11.2 recommends: more only adds bytes
+/// (and the noise of single-precision gazetteer coordinates).
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
 pub(crate) struct GeoJsonWriter<W: Write> {
     out: BufWriter<W>,
     first: bool,
@@ -180,7 +186,7 @@ impl<W: Write> GeoJsonWriter<W> {
     pub fn write(&mut self, incident: &Incident) -> Result<u64, Error> {
         let geometry = fields::located(incident.place.as_ref()).map(|p| Point {
             kind: "Point",
-            coordinates: [p.lon, p.lat],
+            coordinates: [round6(p.lon), round6(p.lat)],
         });
         if geometry.is_none() && self.unlocated == Unlocated::Skip {
             return Ok(0);

@@ -314,6 +314,33 @@ impl<W: Write + Send> Writer<W> {
     }
 }
 
+/// The number of records (rows after the header) of a CSV file: what a check of a CSV export
+/// counts, quoted newlines included.
+pub fn count_csv_records(input: impl std::io::Read) -> Result<u64, Error> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let mut record = csv::ByteRecord::new();
+    let mut n = 0;
+    while reader.read_byte_record(&mut record)? {
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The number of rows a Parquet file declares in its footer.
+pub fn parquet_rows(file: std::fs::File) -> Result<u64, Error> {
+    #[cfg(feature = "parquet")]
+    {
+        use ::parquet::file::reader::FileReader;
+        let reader = ::parquet::file::serialized_reader::SerializedFileReader::new(file)?;
+        Ok(u64::try_from(reader.metadata().file_metadata().num_rows()).unwrap_or(0))
+    }
+    #[cfg(not(feature = "parquet"))]
+    {
+        let _ = file;
+        Err(Error::Unavailable("parquet"))
+    }
+}
+
 /// Writes every incident of `incidents` to `out` in `format`: the one-call form of [`Writer`].
 pub fn export<W, I>(format: Format, incidents: I, out: W, config: &Config) -> Result<Summary, Error>
 where

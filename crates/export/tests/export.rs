@@ -68,6 +68,7 @@ fn report(id: &str, source: &str, title: Option<&str>, day: Option<i8>) -> Incid
         source: source.into(),
         title: title.map(Into::into),
         published: day.map(|d| date(2025, 3, d)),
+        outlet: None,
     }
 }
 
@@ -154,12 +155,15 @@ fn baniyas() -> Incident {
         historical: false,
         aggregate: false,
         reports: vec![
-            report(
-                "r-a",
-                "https://www.sana.sy/en/?p=1",
-                Some("Attack on Baniyas"),
-                Some(8),
-            ),
+            IncidentReport {
+                outlet: Some("SANA".into()),
+                ..report(
+                    "r-a",
+                    "https://www.sana.sy/en/?p=1",
+                    Some("Attack on Baniyas"),
+                    Some(8),
+                )
+            },
             report("r-b", "/data/reports/report-b.txt", None, Some(9)),
         ],
         part_of: Some("inc-coast".into()),
@@ -381,7 +385,7 @@ fn acled_csv_reads_back_field_by_field() {
             ("latitude", "35.1822"),
             ("longitude", "35.9403"),
             ("geo_precision", "1"),
-            ("source", "sana.sy; report-b.txt"),
+            ("source", "SANA; report-b.txt"),
             ("source_scale", ""),
             ("fatalities", "532"),
             ("tags", "conflicting_figures"),
@@ -536,7 +540,7 @@ fn ucdp_csv_reads_back_field_by_field() {
             ("number_of_sources", "2"),
             (
                 "source_article",
-                "sana.sy, 2025-03-08, \"Attack on Baniyas\"; report-b.txt, 2025-03-09",
+                "SANA, 2025-03-08, \"Attack on Baniyas\"; report-b.txt, 2025-03-09",
             ),
             ("source_date", "2025-03-08; 2025-03-09"),
             ("source_headline", "Attack on Baniyas"),
@@ -677,7 +681,7 @@ fn geojson_is_a_feature_collection_with_flat_properties() {
         "killed_best": 532, "killed_low": 180, "killed_high": null,
         "injured_best": 20, "injured_low": 20, "injured_high": 30,
         "abducted_best": null, "missing_high": null, "claims": 3, "reports": 2,
-        "sources": "sana.sy; report-b.txt", "first_published": "2025-03-08",
+        "sources": "SANA; report-b.txt", "first_published": "2025-03-08",
         "historical": false, "aggregate": false, "part_of": "inc-coast",
         "flags": "conflicting_figures"
     });
@@ -904,7 +908,7 @@ mod parquet_format {
         assert!(col("historical").as_boolean().value(3));
         assert_eq!(
             col("sources").as_string::<i32>().value(0),
-            "sana.sy; report-b.txt"
+            "SANA; report-b.txt"
         );
         assert_eq!(
             col("location").as_string::<i32>().value(3),

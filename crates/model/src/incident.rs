@@ -660,6 +660,10 @@ pub struct IncidentReport {
     pub source: String,
     pub title: Option<String>,
     pub published: Option<Date>,
+    /// The outlet that published the report ("Reuters", "Enab Baladi"), when known: what exports
+    /// credit as the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outlet: Option<String>,
 }
 
 /// Something about an incident an analyst must look at: the record shows disagreement, it never

@@ -39,6 +39,7 @@
 mod incidents;
 mod insert;
 mod query;
+mod reference;
 
 use std::path::Path;
 
@@ -50,6 +51,7 @@ pub use incidents::{
 };
 pub use insert::{Inserted, RunRecord};
 pub use query::{ListQuery, ReportSummary, SearchHit, SearchQuery, Stats};
+pub use reference::{ReferenceCounts, ReferenceFilter, ReferenceImport, ReferenceQuery};
 
 mod embedded {
     refinery::embed_migrations!("migrations");
