@@ -110,8 +110,14 @@ fn clauses(doc: &Doc, s: usize, e: usize) -> Vec<Clause> {
         } else if doc.find_at(k, |w| matches!(w, What::Cue(Cue::Subordinator))).is_some()
             && let Some(sub) = subordinator(word)
         {
-            // "as" and "since" open a clause only after a comma ("such as", "since Tuesday").
-            if !matches!(sub, "as" | "since") || after_comma {
+            // "as" and "since" open a clause only after a comma ("such as", "since Tuesday");
+            // before a time or a date any of them is a preposition ("shortly before 10 p.m.").
+            let timed = doc.is_number(k + 1)
+                || doc
+                    .find_at(k + 1, |w| matches!(w, What::Month(_) | What::Weekday(_) | What::DayPart | What::Relative(..) | What::DateModifier(_)))
+                    .is_some()
+                || matches!(doc.norm(k + 1), "dawn" | "dusk" | "midnight" | "noon" | "sunrise" | "sunset" | "curfew" | "nightfall" | "hours" | "days" | "weeks");
+            if (!matches!(sub, "as" | "since") || after_comma) && !timed {
                 open = Some(ClauseKind::Sub(sub));
             }
         } else if after_comma
@@ -145,6 +151,27 @@ fn clauses(doc: &Doc, s: usize, e: usize) -> Vec<Clause> {
         k += 1;
     }
     out.retain(|c| c.start < c.end);
+    out
+}
+
+/// Relative clauses of a sentence that tell no event ("..., who had been in Peque on Sunday,"):
+/// their places and dates describe someone, not the event.
+fn quiet_relatives(doc: &Doc, s: usize, e: usize, triggers: &[TriggerMention]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut k = s + 1;
+    while k < e {
+        if doc.toks.is_punct(k - 1, ",") && matches!(doc.norm(k), "who" | "which" | "whose" | "whom") {
+            let mut j = k + 1;
+            while j < e && !doc.toks.is_punct(j, ",") && !doc.toks.is_punct(j, ";") {
+                j += 1;
+            }
+            if !triggers.iter().any(|t| k <= t.toks.0 && t.toks.0 < j) {
+                out.push((k, j));
+            }
+            k = j;
+        }
+        k += 1;
+    }
     out
 }
 
@@ -433,6 +460,8 @@ struct ClauseInfo {
     /// Coarse places (admin1, region, country) of the clause.
     coarse: Vec<Place>,
     anaphoric: bool,
+    /// The clause names a fine place where something happens (not a point of reference).
+    strong_place: bool,
 }
 
 /// Assembles the mentions of a report.
@@ -456,8 +485,26 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
         }
         let text = &doc.body[sentence.span.start..sentence.span.end];
         let headline = !text.trim_end().ends_with(['.', '!', '?', '"', '”', '’', '\'', ':']);
+        // Page furniture: "Related: ...", "Photo courtesy of ...".
+        if let Some(h) = doc.find_at(s, |w| matches!(w, What::Cue(Cue::Furniture)))
+            && (doc.toks.is_punct(h.end(), ":") || matches!(doc.norm(h.end()), "courtesy" | "credit" | "by"))
+        {
+            diagnostics.push(Diagnostic::at(sentence.span, "furniture", "page furniture, not report text"));
+            continue;
+        }
         let clause_list = clauses(doc, s, e);
-        let dates: Vec<&DateMention> = ann.dates.iter().filter(|d| !is_speech_date(doc, s, e, d)).collect();
+        let dateline_end = input
+            .places
+            .iter()
+            .find(|p| p.role == PlaceRole::Dateline && p.toks.0 == s)
+            .map(|p| (p.toks.1..(p.toks.1 + 12).min(e)).find(|&k| doc.toks.is_punct(k, ")") || doc.norm(k) == "-").unwrap_or(p.toks.1 + 6));
+        let quiet = quiet_relatives(doc, s, e, &ann.triggers);
+        let in_quiet = |k: usize| quiet.iter().any(|&(a, b)| a <= k && k < b);
+        let dates: Vec<&DateMention> = ann
+            .dates
+            .iter()
+            .filter(|d| !is_speech_date(doc, s, e, d) && !dateline_end.is_some_and(|end| d.toks.1 <= end) && !in_quiet(d.toks.0))
+            .collect();
         let motive_at = (s..e).find(|&k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Motive))).is_some());
         let after_motive = |k: usize| motive_at.is_some_and(|m| m < k && k - m <= 25);
         // The main date of the sentence: the most specific one in a main clause.
@@ -499,8 +546,9 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             let figures: Vec<FigureMention> = ann.figures.iter().filter(|f| in_clause(f.anchor)).cloned().collect();
             let event_places: Vec<&PlaceRef> = clause_event_places(input, cs, ce, !triggers.is_empty())
                 .into_iter()
-                .filter(|p| !after_motive(p.toks.0))
+                .filter(|p| !after_motive(p.toks.0) && !in_quiet(p.toks.0))
                 .collect();
+            let strong_place = event_places.iter().any(|p| p.role == PlaceRole::Event && !is_coarse(&p.place));
             let mut places: Vec<Place> = event_places.iter().map(|p| p.place.clone()).collect();
             if places.is_empty() && clause.kind == ClauseKind::Where {
                 places.extend(previous_clause_place.clone().or_else(|| last_place_before(input, cs)));
@@ -533,11 +581,15 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             } else if let Some(p) = event_places.first() {
                 previous_clause_place = Some(p.place.clone());
             }
-            infos.push(ClauseInfo { clause: clause.clone(), triggers, figures, local_places, coarse, anaphoric });
+            infos.push(ClauseInfo { clause: clause.clone(), triggers, figures, local_places, coarse, anaphoric, strong_place });
         }
         // A clause without a place of its own takes one named in another clause of the sentence
         // ("'I heard gunfire,' said X, before his family were shot dead in the town").
         let sentence_place = infos.iter().find_map(|i| i.local_places.first().cloned());
+        // Whether a main clause of the sentence tells an event: then its subordinate clauses are
+        // background ("X happened after Y"); else they are the news ("a boy lost his hand after
+        // he picked up a bomb").
+        let main_event = infos.iter().any(|i| i.clause.kind == ClauseKind::Main && !i.triggers.is_empty());
 
         // Second pass: where each clause goes.
         for (ci, info) in infos.iter().enumerate() {
@@ -604,6 +656,7 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             let wave = (cs..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Aggregate))).is_some())
                 || reference.is_some_and(|t| t.plural && t.class == TriggerClass::Killing);
             let similar = (s..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Similar))).is_some());
+            let another = (cs..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Another))).is_some());
             let historical_cue = triggers.iter().any(|t| {
                 (t.toks.0.saturating_sub(4).max(cs)..t.toks.0).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Historical))).is_some())
             });
@@ -635,7 +688,7 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             let mut local_places = info.local_places.clone();
             if local_places.is_empty()
                 && info.coarse.is_empty()
-                && clause.kind == ClauseKind::Main
+                && matches!(clause.kind, ClauseKind::Main | ClauseKind::Sub("when" | "while" | "as"))
                 && let Some(p) = &sentence_place
             {
                 local_places.push(p.clone());
@@ -670,15 +723,43 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             let vague_statement = plural_nouns && !has_figure && !date_explicit && (perfect || (reference.is_none() && placeless));
             let _ = named_place;
             let calendar_date = own_date.is_some_and(|d| d.specificity() >= 2);
-            let elaboration_only = (sub && !has_figure && !date_explicit)
+            let elaboration_only = (sub && main_event && !has_figure && !date_explicit)
                 || weak_only
-                || (reference.is_some_and(|t| !(t.plural && family.is_some_and(Family::violent))) && !calendar_date && !has_figure)
+                || (reference.is_some_and(|t| !(t.plural && family.is_some_and(Family::violent)))
+                    && !calendar_date
+                    && !has_figure
+                    && !(info.strong_place && family.is_some_and(|f| f.violent() && f != Family::Generic)))
                 || (triggers.is_empty() && !has_figure);
             let recent = |i: usize| state.touched.get(i).is_some_and(|&t| t + 4 >= si);
             let aggregate_target = |state: &State, fam: Family| state.drafts.iter().rposition(|d| !d.dropped && d.aggregate && d.family.fits(fam));
 
+            // An incident told first without a place ("26 people were injured in a bomb
+            // explosion") takes the place of the next clause that points back to it ("The bomb
+            // was placed in a dance hall in Ayacucho").
+            let pending = state.drafts.iter().rposition(|d| {
+                !d.dropped && d.place.is_none() && !d.aggregate
+            }).filter(|&i| {
+                recent(i)
+                    && state.touched.get(i).is_some_and(|&t| t + 2 >= si)
+                    && family.is_none_or(|f| state.drafts[i].family.fits(f) || (f.violent() && state.drafts[i].family.violent()))
+            });
             let mut used = false;
-            if !local_places.is_empty()
+            let continues_pending = pending.is_some_and(|i| {
+                let d = &state.drafts[i];
+                !another
+                    && (reference.is_some()
+                        || info.anaphoric
+                        || triggers.is_empty()
+                        || (family.is_some_and(|f| d.family.fits(f) || (f.violent() && d.family.violent())) && dates_fit(d, &unit)))
+            });
+            if let Some(i) = pending
+                && continues_pending
+                && let Some(place) = local_places.first().or(info.coarse.iter().min_by_key(|p| p.precision.rank()))
+            {
+                let place = place.clone();
+                merge(&mut state, i, &unit, Some(&place), input, ann);
+                used = true;
+            } else if !local_places.is_empty()
                 && !(reference_at_start && wave && family.is_some_and(|f| aggregate_target(&state, f).is_some()))
             {
                 if vague_statement {
@@ -688,14 +769,11 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 for place in &local_places {
                     let similar_family = if similar { state.current.map(|c| state.drafts[c].family) } else { None };
                     let fam = similar_family.or(family);
-                    if let Some(i) = find_match(&state, place, fam, &unit) {
+                    if let Some(i) = find_match(&state, place, fam, &unit).filter(|_| !another || elaboration_only) {
                         merge(&mut state, i, &unit, (!elaboration_only).then_some(place), input, ann);
                         used = true;
                     } else if !elaboration_only || (similar_family.is_some() && !triggers.is_empty()) {
-                        let fam = match fam {
-                            Some(Family::Generic) | None => Family::Vac,
-                            Some(f) => f,
-                        };
+                        let fam = fam.unwrap_or(Family::Vac);
                         create(&mut state, fam, &unit, Some(place.clone()), false, input, ann);
                         used = true;
                     } else if let Some(i) = state.drafts.iter().rposition(|d| {
@@ -715,8 +793,10 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                         || (wave && (has_figure || date_explicit) && !only_generic)
                         || plural_dated
                         || (!info.coarse.is_empty() && has_figure && figures.iter().any(|f| f.best().unwrap_or(0) >= 10)));
+                let date_ok = |i: usize| !calendar_date || !state.drafts[i].date.is_known() || state.drafts[i].date.overlaps(&unit.date, 1);
                 let current_within = state.current.filter(|&c| {
                     let d = &state.drafts[c];
+                    date_ok(c) &&
                     !d.aggregate && recent(c) && family.is_none_or(|f| d.family.fits(f))
                         && d.place.as_ref().is_some_and(|p| info.coarse.iter().any(|q| within(&p.place, q) || p.place.distance_km(q) < 60.0))
                 });
@@ -738,12 +818,31 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                     diagnostics.push(Diagnostic::at(doc.span(cs, ce), "vague", "a generic statement about events, not one incident"));
                 } else if let Some(c) = state.current
                     && recent(c)
+                    && date_ok(c)
                     && (family.is_none_or(|f| state.drafts[c].family.fits(f)) || reference.is_some())
                 {
                     merge(&mut state, c, &unit, None, input, ann);
                     used = true;
+                } else if let Some(c) = state.current
+                    && recent(c)
+                    && calendar_date
+                    && !elaboration_only
+                    && !vague_statement
+                    && !state.drafts[c].aggregate
+                    && let Some(p) = state.drafts[c].place.as_ref().map(|p| p.place.clone())
+                {
+                    // Another day at the place the report is about ("On 7 December 1987,
+                    // Professor X was riddled with bullets"): a new incident there.
+                    create(&mut state, family.unwrap_or(Family::Vac), &unit, Some(p), false, input, ann);
+                    used = true;
                 } else if has_figure
-                    && let Some(i) = state.drafts.iter().rposition(|d| !d.dropped && family.is_none_or(|f| d.family.fits(f)))
+                    && let Some(i) = state
+                        .drafts
+                        .iter()
+                        .enumerate()
+                        .rev()
+                        .find(|(i, d)| !d.dropped && family.is_none_or(|f| d.family.fits(f)) && date_ok(*i))
+                        .map(|(i, _)| i)
                 {
                     merge(&mut state, i, &unit, None, input, ann);
                     used = true;
@@ -751,6 +850,10 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                     // "Clashes erupted in Idlib province": an incident known only to a province.
                     let place = info.coarse.iter().min_by_key(|p| p.precision.rank()).cloned();
                     create(&mut state, if fam == Family::Generic { Family::Vac } else { fam }, &unit, place, false, input, ann);
+                    used = true;
+                } else if !elaboration_only && !vague_statement && violent && (has_figure || calendar_date) && !headline {
+                    // Told without a place: kept until a later clause gives one.
+                    create(&mut state, fam, &unit, None, false, input, ann);
                     used = true;
                 } else {
                     diagnostics.push(Diagnostic::at(doc.span(cs, ce), "no_place", "an event without a place of its own"));
@@ -1043,10 +1146,14 @@ fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input:
     });
     let d = &mut state.drafts[i];
     if let Some(f) = unit.family {
+        // A means of remote violence named later decides over a kind only inferred from a
+        // target ("attacks at ... military installations" then "a bomb exploded there").
+        let explicit_battle = d.triggers.iter().any(|t| matches!(t.class, TriggerClass::Sub(SubEventType::ArmedClash) | TriggerClass::Territory));
         d.family = match (d.family, f) {
             (Family::Generic, other) => other,
             (mine, Family::Generic) => mine,
-            (Family::Vac, Family::Explosion) if unit.figures.iter().all(|_| true) => Family::Explosion,
+            (Family::Vac, Family::Explosion) => Family::Explosion,
+            (Family::Battle, Family::Explosion) if !explicit_battle => Family::Explosion,
             (mine, _) => mine,
         };
     }
@@ -1220,6 +1327,15 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
         }
     }
 
+    // A report that names no event place but its dateline ("LITTLE ROCK, Ark. --"): its
+    // placeless incidents happened there.
+    let any_place = state.drafts.iter().any(|d| !d.dropped && !d.aggregate && d.place.is_some());
+    let dateline = input.places.iter().find(|p| p.role == PlaceRole::Dateline && !is_coarse(&p.place)).map(|p| p.place.clone());
+    if !any_place && let Some(p) = dateline {
+        for d in state.drafts.iter_mut().filter(|d| !d.dropped && !d.aggregate && d.place.is_none()) {
+            d.place = Some(PlaceChoice { place: p.clone() });
+        }
+    }
     let mut out: Vec<(Option<Date>, usize, Mention)> = Vec::new();
     for d in state.drafts.into_iter().filter(|d| !d.dropped) {
         let first_sentence = d.sentences.iter().copied().min().unwrap_or(0);

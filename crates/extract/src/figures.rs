@@ -116,6 +116,20 @@ fn predicate_after(
                 _ => Some((FigureKind::Killed, k, hit.end(), true, coordinated)),
             };
         }
+        // "twenty-six people, four of whom are policemen, were injured": the share is passed over.
+        if (doc.is_number(k) || is_hit(doc, k, |w| matches!(w, What::NumUnit(_) | What::NumTens(_))))
+            && let Some(sub) = doc.find_at(k + 1, |w| matches!(w, What::Subset))
+        {
+            let mut j = sub.end();
+            while j < end && !doc.toks.is_punct(j, ",") {
+                if is_stop_punct(doc, j) {
+                    return None;
+                }
+                j += 1;
+            }
+            k = j + 1;
+            continue;
+        }
         // Another number: a coordinated group ("and 3 civilians") is passed over; any other
         // number ends the search.
         if doc.is_number(k) || is_hit(doc, k, |w| matches!(w, What::NumUnit(_) | What::NumTens(_) | What::Vague(..) | What::NumPhrase(_))) {
@@ -380,7 +394,172 @@ pub fn find_figures(doc: &Doc, s: usize, e: usize, dates: &[DateMention]) -> Vec
         }
         k = next;
     }
+    // One person at a time: "professor Herminio Parra ... was shot", "a teenager was fatally
+    // shot", "killed a university professor, a policeman, and a pedestrian".
+    let single = single_persons(doc, s, e, &out);
+    out.extend(single);
     out.sort_by_key(|f| f.anchor);
+    out
+}
+
+/// A singular person noun ending at token `end` (exclusive), with its determiner: returns the
+/// first token of the phrase ("a 66-year-old man", "the teenager", "his son").
+fn person_phrase_ending(doc: &Doc, s: usize, end: usize) -> Option<(usize, Victims)> {
+    let head = doc.find_ending_at(end, 3, |w| matches!(w, What::SingularPerson | What::Group(_) | What::Kin(Kin::Single)))?;
+    let h0 = head.start as usize;
+    let last = doc.norm(end - 1);
+    if last.ends_with('s') && !matches!(last, "boss" | "actress" | "waitress") || is_hit(doc, end - 1, |w| matches!(w, What::IrregularPlural)) {
+        return None;
+    }
+    let class = match head.what {
+        What::Group(v) => v,
+        What::Kin(_) => Victims::Civilians,
+        _ => Victims::Unknown,
+    };
+    // Back over modifiers (hyphenated ones count as one: "66-year-old") to a determiner.
+    let mut k = h0;
+    let mut modifiers = 0;
+    while k > s && modifiers < 4 {
+        let prev = k - 1;
+        if matches!(doc.norm(prev), "a" | "an" | "the" | "one") || is_hit(doc, prev, |w| matches!(w, What::Possessive)) {
+            return Some((prev, class));
+        }
+        if !(doc.is_word(prev) || doc.is_number(prev)) || is_hit(doc, prev, |w| matches!(w, What::Pred(..) | What::Aux | What::FunctionWord)) {
+            return None;
+        }
+        if !doc.toks.list[prev + 1].joined {
+            modifiers += 1;
+        }
+        k = prev;
+    }
+    None
+}
+
+/// A personal name (two to four capitalised words) ending at token `end` (exclusive).
+fn name_ending(doc: &Doc, s: usize, end: usize) -> Option<usize> {
+    let mut k = end;
+    while k > s && k + 4 > end && doc.is_proper(k - 1) {
+        k -= 1;
+    }
+    let n = end - k;
+    if n < 2 {
+        return None;
+    }
+    // Not an actor, a place, a month, a claimant or a sentence-initial word run.
+    if (k..end).any(|j| is_hit(doc, j, |w| matches!(w, What::Actor(..) | What::Generic(_) | What::Month(_) | What::Weekday(_) | What::ClaimKnown(_) | What::Identity(_)))) {
+        return None;
+    }
+    Some(k)
+}
+
+fn single_persons(doc: &Doc, s: usize, e: usize, existing: &[FigureMention]) -> Vec<FigureMention> {
+    let mut out: Vec<FigureMention> = Vec::new();
+    let taken = |out: &[FigureMention], kind: FigureKind, p: usize| {
+        existing.iter().chain(out.iter()).any(|f| f.kind == kind && f.start <= p && p < f.end.max(f.predicate + 1))
+    };
+    for p in s..e {
+        // Passive or intransitive: "<someone> was shot dead", "<someone> died".
+        if let Some(h) = doc.find_at(p, |w| matches!(w, What::Pred(_, PredRole::After) | What::Shot)) {
+            if denied_or_modal(doc, p, s) {
+                continue;
+            }
+            let kind = match h.what {
+                What::Pred(kind, _) => Some(kind),
+                _ => resolve_shot(doc, s, e),
+            };
+            let Some(kind) = kind else { continue };
+            if taken(&out, kind, p) || existing.iter().any(|f| f.kind == kind) {
+                continue;
+            }
+            // Back over auxiliaries, then over appositions in commas ("Martin Ibarra, 35, of
+            // South Baltimore, was shot").
+            let mut end = p;
+            while end > s && is_hit(doc, end - 1, |w| matches!(w, What::Aux)) && !matches!(doc.norm(end - 1), "who" | "that" | "which") {
+                end -= 1;
+            }
+            if end == p && !matches!(doc.norm(p), "died" | "dies" | "die") {
+                continue;
+            }
+            for _ in 0..3 {
+                if end > s + 1 && doc.toks.is_punct(end - 1, ",") {
+                    let lo = end.saturating_sub(14).max(s);
+                    if let Some(c) = (lo..end - 1).rev().find(|&j| doc.toks.is_punct(j, ",")) {
+                        end = c;
+                        continue;
+                    }
+                }
+                break;
+            }
+            let start = person_phrase_ending(doc, s, end)
+                .map(|(k, v)| (k, v))
+                .or_else(|| name_ending(doc, s, end).map(|k| (k, Victims::Unknown)));
+            if let Some((k, victims)) = start {
+                out.push(FigureMention {
+                    kind,
+                    low: Some(1),
+                    high: Some(1),
+                    qualifier: Qualifier::Exact,
+                    start: k,
+                    end: h.end(),
+                    anchor: k,
+                    predicate: p,
+                    victims,
+                });
+            }
+            continue;
+        }
+        // Active with a list of single people: "killed a university professor, a policeman, and
+        // a pedestrian".
+        if let Some(h) = doc.find_at(p, |w| matches!(w, What::Pred(_, PredRole::Before))) {
+            let What::Pred(kind, _) = h.what else { continue };
+            if taken(&out, kind, p) || denied_or_modal(doc, p, s) {
+                continue;
+            }
+            let mut k = h.end();
+            let mut count = 0u64;
+            let mut last = k;
+            let mut victims = Victims::Unknown;
+            while k < e && matches!(doc.norm(k), "a" | "an") {
+                let mut m = k + 1;
+                let mut found = None;
+                while m < e && m <= k + 5 {
+                    if let Some(hh) = doc.find_at(m, |w| matches!(w, What::SingularPerson | What::Group(_)))
+                        && person_phrase_ending(doc, s, hh.end()).is_some_and(|(st, _)| st == k)
+                    {
+                        found = Some(hh);
+                        break;
+                    }
+                    m += 1;
+                }
+                let Some(hh) = found else { break };
+                if let What::Group(v) = hh.what {
+                    victims = v;
+                }
+                count += 1;
+                last = hh.end();
+                k = last;
+                if doc.toks.is_punct(k, ",") {
+                    k += 1;
+                }
+                if doc.norm(k) == "and" {
+                    k += 1;
+                }
+            }
+            if count > 0 {
+                out.push(FigureMention {
+                    kind,
+                    low: Some(count),
+                    high: Some(count),
+                    qualifier: Qualifier::Exact,
+                    start: p,
+                    end: last,
+                    anchor: h.end(),
+                    predicate: p,
+                    victims,
+                });
+            }
+        }
+    }
     out
 }
 
@@ -475,7 +654,25 @@ fn figure_of(doc: &Doc, s: usize, e: usize, q: &Quantity, used: &mut [bool]) -> 
         && !denied_or_modal(doc, h.start as usize, s)
     {
         let What::Pred(kind, _) = h.what else { unreachable!() };
-        return Some(make(q, kind, h.start as usize, after_group, q.num_start, victims_or_unknown));
+        let mut fig = make(q, kind, h.start as usize, after_group, q.num_start, victims_or_unknown);
+        // "killed nine policemen and nine civilians" is 18.
+        if doc.norm(after_group) == "and"
+            && let Some(c) = quantity_at(doc, s, after_group + 1, e)
+            && c.qualifier == q.qualifier
+            && matches!(counted_after(doc, &c, e), Counted::Group(..))
+        {
+            fig.low = fig.low.zip(c.low).map(|(a, b)| a + b);
+            fig.high = fig.high.zip(c.high).map(|(a, b)| a + b);
+            let end = match counted_after(doc, &c, e) {
+                Counted::Group(_, end) => end,
+                _ => c.end,
+            };
+            fig.end = end;
+            for u in &mut used[c.start - s..c.end.min(e) - s] {
+                *u = true;
+            }
+        }
+        return Some(fig);
     }
     if victims.is_some()
         && let Some(v) = doc.find_ending_at(b, 2, |w| matches!(w, What::CaptiveVerb))

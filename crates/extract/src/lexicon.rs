@@ -91,7 +91,9 @@ pub enum Cue {
     Relative,
     Coordinator,
     RefDet,
+    Another,
     Similar,
+    Furniture,
     Aggregate,
     RelAfter,
     RelBefore,
@@ -134,6 +136,8 @@ pub enum What {
     GroupPronoun,
     /// A number after this counts part of a group already counted.
     Subset,
+    /// One person named by what they are ("a professor", "the teenager").
+    SingularPerson,
     ClaimCue,
     ClaimVerb,
     ClaimAnonymous,
@@ -383,6 +387,7 @@ struct FigureLinks {
 struct FiguresFile {
     predicate: Vec<PredicateFile>,
     links: FigureLinks,
+    singular_people: Words,
     captive_complements: Words,
     captive_verbs: Words,
     ambiguous: HashMap<String, Vec<String>>,
@@ -470,9 +475,16 @@ struct CuesFile {
     place_reference: Words,
     clauses: Clauses,
     reference: RefDets,
+    another: Words,
     similar: Words,
     aggregate: Words,
     relative_event: RelativeEvent,
+    furniture: Furniture,
+}
+
+#[derive(Deserialize)]
+struct Furniture {
+    openers: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -750,6 +762,7 @@ impl Lexicon {
             (figures.links.irregular_plurals, What::IrregularPlural),
             (figures.links.pronouns, What::GroupPronoun),
             (figures.links.subset, What::Subset),
+            (figures.singular_people.words, What::SingularPerson),
         ] {
             for w in words {
                 index.insert(&w, what);
@@ -837,11 +850,13 @@ impl Lexicon {
         cue(cues.clauses.relatives, Cue::Relative);
         cue(cues.clauses.coordinators, Cue::Coordinator);
         cue(cues.reference.determiners, Cue::RefDet);
+        cue(cues.another.words, Cue::Another);
         cue(cues.similar.words, Cue::Similar);
         cue(cues.aggregate.words, Cue::Aggregate);
         cue(cues.relative_event.after, Cue::RelAfter);
         cue(cues.relative_event.before, Cue::RelBefore);
         cue(cues.relative_event.same_day, Cue::RelSameDay);
+        cue(cues.furniture.openers, Cue::Furniture);
 
         let identities: IdentitiesFile =
             parse("identities.toml", include_str!("../data/identities.toml"))?;

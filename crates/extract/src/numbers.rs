@@ -40,6 +40,10 @@ fn bare(doc: &Doc, i: usize, end: usize) -> Option<(u64, u64, bool, usize)> {
     let mut j;
     if doc.is_number(i) {
         let text = doc.norm(i);
+        // Times ("0630", "0400 this morning") and codes, not counts: counts have no leading zero.
+        if text.len() >= 2 && text.starts_with('0') {
+            return None;
+        }
         j = i + 1;
         if text.contains('.') {
             // Only with a scale: "1.5 million".

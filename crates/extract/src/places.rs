@@ -58,10 +58,34 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
     if a == sentence.toks.start && doc.norm(b) == ":" {
         return PlaceRole::Dateline;
     }
+    // A dateline: "AMMAN:", "Lima, 20 Aug 88 (EFE) --", "MEXICO CITY (MEXICO), 12 JAN 90 (DPA) --",
+    // "KALAMAZOO, Mich. (AP) --" at the start of a paragraph.
     if a == sentence.toks.start && first_of_paragraph {
         let next = doc.norm(b);
-        if next == ":" || next == "-" || (next == "," && (doc.is_number(b + 1) || doc.find_at(b + 1, |w| matches!(w, What::Month(_))).is_some())) {
+        let window = b..(b + 10).min(sentence.toks.end);
+        let dated = window.clone().any(|k| doc.find_at(k, |w| matches!(w, What::Month(_))).is_some());
+        let bracket = window.clone().any(|k| doc.toks.is_punct(k, "("));
+        let dash = window.clone().any(|k| doc.norm(k) == "-" && !doc.toks.list[k].joined);
+        if next == "-"
+            || (next == "," && (doc.is_number(b + 1) || doc.find_at(b + 1, |w| matches!(w, What::Month(_))).is_some()))
+            || (bracket && (dated || dash))
+        {
             return PlaceRole::Dateline;
+        }
+    }
+    // Editorial insertions in square brackets ("[Report] [Magdalena Jimenez]").
+    let open_bracket = (sentence.toks.start..a).rev().find(|&k| doc.toks.is_punct(k, "[") || doc.toks.is_punct(k, "]"));
+    if open_bracket.is_some_and(|k| doc.toks.is_punct(k, "[")) {
+        return PlaceRole::NotEvent;
+    }
+    // "Johnathan Dunbar of Austin", "Fred Duhart, 38, of Little Rock", "the Catholic Lyceum of
+    // Atacama": someone's home or an institution, not where something happened.
+    if a >= sentence.toks.start + 2 && doc.norm(a - 1) == "of" {
+        let before = a - 2;
+        let age = doc.toks.is_punct(before, ",") && before > 0 && doc.is_number(before - 1);
+        let named = doc.is_proper(before) && doc.find_at(before, |w| matches!(w, What::Cue(Cue::AnaphorNoun))).is_none();
+        if age || named {
+            return PlaceRole::NotEvent;
         }
     }
     if doc
@@ -121,12 +145,14 @@ pub fn find(doc: &Doc, gazetteer: &Gazetteer, exclude: Vec<Span>, country_hint: 
         ..GeoparseConfig::default()
     };
     let mentions = find_places(gazetteer, doc.body, &config);
+    let spans: Vec<Option<(usize, usize)>> = mentions.iter().map(|m| token_range(doc, m.span)).collect();
     let mut out: Vec<PlaceRef> = Vec::new();
-    for m in mentions {
+    for (mi, m) in mentions.into_iter().enumerate() {
         let Some(place) = m.place else { continue };
-        let Some((a, b)) = token_range(doc, m.span) else {
+        let Some((a, b)) = spans[mi] else {
             continue;
         };
+        let glued = glued_to_name(doc, a, b, &spans);
         let mut role = role_of(doc, a, b);
         // An item of a list ("Tartus, Banias, Jableh, or Latakia") has the role of the first.
         if let Some(prev) = out.last()
@@ -145,10 +171,46 @@ pub fn find(doc: &Doc, gazetteer: &Gazetteer, exclude: Vec<Span>, country_hint: 
                 ..place
             },
             role,
-            modifier: m.modifier,
+            modifier: m.modifier || glued,
         });
     }
     out
+}
+
+/// A place name glued to other capitalised words is part of a longer name: a person's ("Luz
+/// Leon", "Johnathan J. Dunbar", "Rosa Imelda Gonzalez Medrano"), a street's ("Ramsay St."),
+/// an institution's ("Tel Aviv University"). Titles and headlines in title case are left alone.
+fn glued_to_name(doc: &Doc, a: usize, b: usize, spans: &[Option<(usize, usize)>]) -> bool {
+    if doc.all_caps {
+        return false;
+    }
+    let sentence = &doc.sentences[doc.sentence_of(a)];
+    let (s, e) = (sentence.toks.start, sentence.toks.end);
+    // A sentence in title case (a headline) says nothing by its capitals.
+    let words: Vec<usize> = (s..e).filter(|&k| doc.is_word(k) && doc.norm(k).len() > 3).collect();
+    if !words.is_empty() && words.iter().filter(|&&k| doc.toks.list[k].capitalised).count() * 10 >= words.len() * 7 {
+        return false;
+    }
+    let name_part = |k: usize| {
+        doc.is_word(k)
+            && doc.toks.list[k].capitalised
+            && k != s
+            && doc.find_at(k, |w| matches!(w, What::FunctionWord | What::Cue(_) | What::Month(_) | What::Weekday(_) | What::ClaimVerb)).is_none()
+    };
+    // Another place right before or after, with nothing between: "Luz Leon".
+    let adjacent_place = spans.iter().flatten().any(|&(x, y)| (y == a || x == b) && (x, y) != (a, b));
+    // A capitalised word before ("Linquinton Dean"), or an initial ("J. Dunbar").
+    // A capitalised word before ("Linquinton Dean"), an initial ("J. Dunbar"), or an
+    // abbreviated title ("St. Vincent").
+    let before = a > s
+        && (name_part(a - 1)
+            || (doc.toks.is_punct(a - 1, ".") && a >= s + 2 && doc.norm(a - 2).chars().count() <= 3 && doc.toks.list[a - 2].capitalised));
+    // A capitalised word after that is no place noun ("Tel Aviv University", "Ramsay St.").
+    let after = b < e
+        && name_part(b)
+        && doc.find_at(b, |w| matches!(w, What::Cue(Cue::AnaphorNoun))).is_none()
+        && !matches!(doc.norm(b), "province" | "governorate" | "department" | "district" | "city" | "county" | "state" | "region");
+    adjacent_place || before || after
 }
 
 /// The tokens a byte span covers.

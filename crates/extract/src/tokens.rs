@@ -124,7 +124,9 @@ pub fn tokenize(text: &str) -> Tokens {
                             .take_while(|(_, c)| c.is_alphabetic())
                             .map(|(_, c)| c.to_ascii_lowercase())
                             .collect();
-                        if matches!(rest.as_str(), "st" | "nd" | "rd" | "th") {
+                        // "7th", and the older "2d", "3d".
+                        let older = rest == "d" && matches!(chars[j - 1].1, '2' | '3');
+                        if matches!(rest.as_str(), "st" | "nd" | "rd" | "th") || older {
                             j += rest.chars().count();
                         }
                         break;

@@ -106,20 +106,23 @@ fn blocks(text: &str, wrapped: bool) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut line_start = 0;
-    let mut previous_blank = false;
     for (i, c) in text.char_indices() {
         if c != '\n' {
             continue;
         }
         let line = &text[line_start..i];
         let blank = line.trim().is_empty();
-        if !wrapped || blank || previous_blank {
+        // A line that stops mid-sentence and a next line that goes on in lower case are one
+        // sentence, even in a text too short to tell that it is wrapped.
+        let continues = !blank
+            && !line.trim_end().ends_with(['.', '!', '?', ':', '"', '”'])
+            && text[i + 1..].trim_start_matches([' ', '\t']).chars().next().is_some_and(char::is_lowercase);
+        if (!wrapped && !continues) || blank {
             if start < i {
                 out.push(start..i);
             }
             start = i + 1;
         }
-        previous_blank = blank;
         line_start = i + 1;
     }
     if start < text.len() {
@@ -333,6 +336,13 @@ mod tests {
         let parts = split(wrapped);
         assert_eq!(parts.len(), 3, "{parts:?}");
         assert!(parts[0].starts_with("THE ARMY") && parts[0].ends_with("REPORT."));
+        // A paragraph's first wrapped line does not end a sentence.
+        let text = "First paragraph line one of a wire story that goes on for a\n\
+                    while and ends here.\n\n   In the town of Huancayo, 350 km east of Lima,\n\
+                    professor Parra was shot at the door of his house early in the\n\
+                    morning by four men who claimed to be his students, police said.";
+        let parts = split(text);
+        assert_eq!(parts.len(), 2, "{parts:?}");
     }
 
     proptest::proptest! {
