@@ -15,15 +15,30 @@ fn main() {
         }
         let text = std::fs::read_to_string(&arg).expect("readable file");
         let (published, body) = split_front_matter(&text);
-        let input = ReportInput { body, title: None, published, language: Some("en") };
+        let input = ReportInput {
+            body,
+            title: None,
+            published,
+            language: Some("en"),
+        };
         if explain {
             let a = annotate(&input, &resources, &Config::default());
             let x = extract_report(&input, &resources, &Config::default());
-            println!("{}", serde_json::to_string_pretty(&serde_json::json!({"annotations": a, "diagnostics": x.diagnostics})).unwrap());
+            println!(
+                "{}",
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"annotations": a, "diagnostics": x.diagnostics})
+                )
+                .unwrap()
+            );
             continue;
         }
         let extraction = extract_report(&input, &resources, &Config::default());
-        let stem = std::path::Path::new(&arg).file_stem().unwrap().to_string_lossy().into_owned();
+        let stem = std::path::Path::new(&arg)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let value = serde_json::json!({
             "report": {"id": stem, "source": arg, "published": published},
             "incidents": extraction.mentions,
@@ -34,8 +49,12 @@ fn main() {
 
 /// The publication date of a front matter block and the body after it.
 fn split_front_matter(text: &str) -> (Option<jiff::civil::Date>, &str) {
-    let Some(rest) = text.strip_prefix("---\n") else { return (None, text) };
-    let Some(end) = rest.find("\n---\n") else { return (None, text) };
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return (None, text);
+    };
+    let Some(end) = rest.find("\n---\n") else {
+        return (None, text);
+    };
     let published = rest[..end]
         .lines()
         .find_map(|l| l.strip_prefix("published:"))

@@ -42,9 +42,30 @@ const GROUP_OPENERS: &[&str] = &[
 
 /// Words that close an armed group's own name ("Homs Operations Room", "Sultan Murad Division").
 const GROUP_CLOSERS: &[&str] = &[
-    "brigade", "brigades", "division", "battalion", "battalions", "regiment", "army", "front",
-    "legion", "corps", "militia", "militias", "room", "forces", "guard", "guards", "commandos",
-    "units", "unit", "force", "squad", "squads", "column", "cartel",
+    "brigade",
+    "brigades",
+    "division",
+    "battalion",
+    "battalions",
+    "regiment",
+    "army",
+    "front",
+    "legion",
+    "corps",
+    "militia",
+    "militias",
+    "room",
+    "forces",
+    "guard",
+    "guards",
+    "commandos",
+    "units",
+    "unit",
+    "force",
+    "squad",
+    "squads",
+    "column",
+    "cartel",
 ];
 
 /// Resolves a dictionary entry among those sharing an alias.
@@ -79,11 +100,21 @@ pub fn state_forces(lexicon: &Lexicon, ctx: ActorContext) -> Option<u16> {
     lexicon
         .actors
         .iter()
-        .position(|a| a.kind == ActorKind::StateForces && a.country == country && a.active_on(ctx.date))
+        .position(|a| {
+            a.kind == ActorKind::StateForces && a.country == country && a.active_on(ctx.date)
+        })
         .map(|i| i as u16)
 }
 
-fn from_def(lexicon: &Lexicon, id: u16, ctx: ActorContext, doc: &Doc, a: usize, b: usize, generic: bool) -> ActorMention {
+fn from_def(
+    lexicon: &Lexicon,
+    id: u16,
+    ctx: ActorContext,
+    doc: &Doc,
+    a: usize,
+    b: usize,
+    generic: bool,
+) -> ActorMention {
     let def = &lexicon.actors[id as usize];
     let mut kind = def.kind;
     if kind == ActorKind::StateForces
@@ -104,7 +135,13 @@ fn from_def(lexicon: &Lexicon, id: u16, ctx: ActorContext, doc: &Doc, a: usize, 
 }
 
 /// The actor named by the hit(s) at token `k`, if any: (mention, end token).
-fn actor_at(doc: &Doc, lexicon: &Lexicon, k: usize, end: usize, ctx: ActorContext) -> Option<ActorMention> {
+fn actor_at(
+    doc: &Doc,
+    lexicon: &Lexicon,
+    k: usize,
+    end: usize,
+    ctx: ActorContext,
+) -> Option<ActorMention> {
     let hits = doc.hits_at(k);
     // The longest actor-ish hit; dictionary entries before generic phrases of the same length.
     let best_len = hits
@@ -134,7 +171,14 @@ fn actor_at(doc: &Doc, lexicon: &Lexicon, k: usize, end: usize, ctx: ActorContex
     Some(generic_actor(doc, lexicon, generic, k, b, ctx))
 }
 
-fn generic_actor(doc: &Doc, lexicon: &Lexicon, generic: GenericKind, a: usize, b: usize, ctx: ActorContext) -> ActorMention {
+fn generic_actor(
+    doc: &Doc,
+    lexicon: &Lexicon,
+    generic: GenericKind,
+    a: usize,
+    b: usize,
+    ctx: ActorContext,
+) -> ActorMention {
     let mention = doc.text(a, b).to_string();
     match generic {
         GenericKind::State | GenericKind::Aircraft => {
@@ -172,7 +216,13 @@ fn generic_actor(doc: &Doc, lexicon: &Lexicon, generic: GenericKind, a: usize, b
 }
 
 /// Finds the actors of tokens `s..e`.
-pub fn find_actors(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize, ctx: ActorContext) -> Vec<ActorMention> {
+pub fn find_actors(
+    doc: &Doc,
+    lexicon: &Lexicon,
+    s: usize,
+    e: usize,
+    ctx: ActorContext,
+) -> Vec<ActorMention> {
     let mut out: Vec<ActorMention> = Vec::new();
     let mut k = s;
     while k < e {
@@ -184,13 +234,15 @@ pub fn find_actors(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize, ctx: ActorC
             let from = link.end();
             let mut found = None;
             let mut j = from;
-            while j < e && j < from + 9 && !(doc.is_punct(j) && !matches!(doc.norm(j), "'" | "-")) {
+            while j < e && j < from + 9 && (!doc.is_punct(j) || matches!(doc.norm(j), "'" | "-")) {
                 if let Some(m) = actor_at(doc, lexicon, j, e, ctx) {
                     found = Some(m);
                     break;
                 }
-                if matches!(doc.norm(j), "government" | "regime" | "state" | "junta" | "authorities")
-                    && let Some(id) = state_forces(lexicon, ctx)
+                if matches!(
+                    doc.norm(j),
+                    "government" | "regime" | "state" | "junta" | "authorities"
+                ) && let Some(id) = state_forces(lexicon, ctx)
                 {
                     found = Some(from_def(lexicon, id, ctx, doc, j, j + 1, true));
                     break;
@@ -226,11 +278,33 @@ pub fn find_actors(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize, ctx: ActorC
 }
 
 fn named_group(doc: &Doc, k: usize, e: usize) -> Option<ActorMention> {
-    if !doc.is_proper(k) || (k > 0 && doc.is_proper(k - 1) && !doc.toks.list[k].joined && !doc.toks.is_punct(k - 1, ".")) {
+    if !doc.is_proper(k)
+        || (k > 0
+            && doc.is_proper(k - 1)
+            && !doc.toks.list[k].joined
+            && !doc.toks.is_punct(k - 1, "."))
+    {
         return None;
     }
     // The run of capitalised words, with connectors inside ("Ahl al-Sunna wa al-Jamaa").
-    let connector = |j: usize| matches!(doc.norm(j), "al" | "el" | "wa" | "of" | "the" | "'s" | "bin" | "ibn" | "ad" | "ash" | "as" | "ar" | "an" | "at");
+    let connector = |j: usize| {
+        matches!(
+            doc.norm(j),
+            "al" | "el"
+                | "wa"
+                | "of"
+                | "the"
+                | "'s"
+                | "bin"
+                | "ibn"
+                | "ad"
+                | "ash"
+                | "as"
+                | "ar"
+                | "an"
+                | "at"
+        )
+    };
     let mut b = k;
     while b < e {
         if doc.is_proper(b) {

@@ -24,7 +24,7 @@ use crate::dates::{DateKind, DateMention};
 use crate::doc::Doc;
 use crate::events::{IdentityMention, TriggerMention};
 use crate::figures::{FigureMention, governed};
-use crate::lexicon::{Cue, Lexicon, TriggerClass, What};
+use crate::lexicon::{Cue, TriggerClass, What};
 use crate::places::{Anaphor, PlaceRef, PlaceRole, anaphor_accepts};
 use crate::{Config, Diagnostic};
 
@@ -58,7 +58,10 @@ enum Family {
 
 impl Family {
     fn violent(self) -> bool {
-        matches!(self, Family::Explosion | Family::Battle | Family::Vac | Family::Generic)
+        matches!(
+            self,
+            Family::Explosion | Family::Battle | Family::Vac | Family::Generic
+        )
     }
 
     fn fits(self, other: Family) -> bool {
@@ -96,7 +99,11 @@ fn subordinator(word: &str) -> Option<&'static str> {
 /// Splits the sentence `s..e` into clauses. Relative and participle clauses ("..., which ...",
 /// "..., killing ...") stay with the clause they hang on.
 fn clauses(doc: &Doc, s: usize, e: usize) -> Vec<Clause> {
-    let mut out = vec![Clause { start: s, end: e, kind: ClauseKind::Main }];
+    let mut out = vec![Clause {
+        start: s,
+        end: e,
+        kind: ClauseKind::Main,
+    }];
     let mut fronted_sub = false;
     let mut k = s;
     while k < e {
@@ -107,21 +114,47 @@ fn clauses(doc: &Doc, s: usize, e: usize) -> Vec<Clause> {
             open = Some(ClauseKind::Main);
         } else if word == "where" && k > s {
             open = Some(ClauseKind::Where);
-        } else if doc.find_at(k, |w| matches!(w, What::Cue(Cue::Subordinator))).is_some()
+        } else if doc
+            .find_at(k, |w| matches!(w, What::Cue(Cue::Subordinator)))
+            .is_some()
             && let Some(sub) = subordinator(word)
         {
             // "as" and "since" open a clause only after a comma ("such as", "since Tuesday");
             // before a time or a date any of them is a preposition ("shortly before 10 p.m.").
             let timed = doc.is_number(k + 1)
                 || doc
-                    .find_at(k + 1, |w| matches!(w, What::Month(_) | What::Weekday(_) | What::DayPart | What::Relative(..) | What::DateModifier(_)))
+                    .find_at(k + 1, |w| {
+                        matches!(
+                            w,
+                            What::Month(_)
+                                | What::Weekday(_)
+                                | What::DayPart
+                                | What::Relative(..)
+                                | What::DateModifier(_)
+                        )
+                    })
                     .is_some()
-                || matches!(doc.norm(k + 1), "dawn" | "dusk" | "midnight" | "noon" | "sunrise" | "sunset" | "curfew" | "nightfall" | "hours" | "days" | "weeks");
+                || matches!(
+                    doc.norm(k + 1),
+                    "dawn"
+                        | "dusk"
+                        | "midnight"
+                        | "noon"
+                        | "sunrise"
+                        | "sunset"
+                        | "curfew"
+                        | "nightfall"
+                        | "hours"
+                        | "days"
+                        | "weeks"
+                );
             if (!matches!(sub, "as" | "since") || after_comma) && !timed {
                 open = Some(ClauseKind::Sub(sub));
             }
         } else if after_comma
-            && doc.find_at(k, |w| matches!(w, What::Cue(Cue::Coordinator))).is_some()
+            && doc
+                .find_at(k, |w| matches!(w, What::Cue(Cue::Coordinator)))
+                .is_some()
             && !(k >= s + 2 && doc.is_proper(k - 2) && doc.is_proper(k + 1))
         {
             // Not inside a list of names ("Burj Qaae, Tsneen, and Hirbnafsah").
@@ -131,7 +164,11 @@ fn clauses(doc: &Doc, s: usize, e: usize) -> Vec<Clause> {
             fronted_sub = false;
             let last = out.last_mut().expect("one clause");
             last.end = k;
-            out.push(Clause { start: k + 1, end: e, kind: ClauseKind::Main });
+            out.push(Clause {
+                start: k + 1,
+                end: e,
+                kind: ClauseKind::Main,
+            });
             k += 1;
             continue;
         }
@@ -140,7 +177,11 @@ fn clauses(doc: &Doc, s: usize, e: usize) -> Vec<Clause> {
             let last = out.last_mut().expect("one clause");
             if start > last.start {
                 last.end = k;
-                out.push(Clause { start, end: e, kind });
+                out.push(Clause {
+                    start,
+                    end: e,
+                    kind,
+                });
             } else {
                 last.kind = kind;
             }
@@ -156,11 +197,18 @@ fn clauses(doc: &Doc, s: usize, e: usize) -> Vec<Clause> {
 
 /// Relative clauses of a sentence that tell no event ("..., who had been in Peque on Sunday,"):
 /// their places and dates describe someone, not the event.
-fn quiet_relatives(doc: &Doc, s: usize, e: usize, triggers: &[TriggerMention]) -> Vec<(usize, usize)> {
+fn quiet_relatives(
+    doc: &Doc,
+    s: usize,
+    e: usize,
+    triggers: &[TriggerMention],
+) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut k = s + 1;
     while k < e {
-        if doc.toks.is_punct(k - 1, ",") && matches!(doc.norm(k), "who" | "which" | "whose" | "whom") {
+        if doc.toks.is_punct(k - 1, ",")
+            && matches!(doc.norm(k), "who" | "which" | "whose" | "whom")
+        {
             let mut j = k + 1;
             while j < e && !doc.toks.is_punct(j, ",") && !doc.toks.is_punct(j, ";") {
                 j += 1;
@@ -228,22 +276,34 @@ fn within(fine: &Place, coarse: &Place) -> bool {
     }
     if coarse.precision == PlacePrecision::Settlement {
         // A district is in its city: named after it ("Al Wa'r, Homs"), or close to its centre.
-        return fine.name.rsplit(", ").next().is_some_and(|city| !city.is_empty() && coarse.name.contains(city))
+        return fine
+            .name
+            .rsplit(", ")
+            .next()
+            .is_some_and(|city| !city.is_empty() && coarse.name.contains(city))
             || fine.distance_km(coarse) <= 4.0;
     }
     fine.distance_km(coarse) <= reach
 }
 
 fn is_coarse(p: &Place) -> bool {
-    matches!(p.precision, PlacePrecision::Admin1 | PlacePrecision::Region | PlacePrecision::Country)
+    matches!(
+        p.precision,
+        PlacePrecision::Admin1 | PlacePrecision::Region | PlacePrecision::Country
+    )
 }
 
 fn family_of(triggers: &[TriggerMention], civilians: bool, armed_target: bool) -> Family {
-    let has = |f: &dyn Fn(&TriggerMention) -> bool| triggers.iter().any(|t| f(t));
+    let has = |f: &dyn Fn(&TriggerMention) -> bool| triggers.iter().any(f);
     if has(&|t| t.weapon) {
         return Family::Explosion;
     }
-    let battle = has(&|t| matches!(t.class, TriggerClass::Sub(SubEventType::ArmedClash) | TriggerClass::Territory));
+    let battle = has(&|t| {
+        matches!(
+            t.class,
+            TriggerClass::Sub(SubEventType::ArmedClash) | TriggerClass::Territory
+        )
+    });
     let killing = has(&|t| {
         matches!(
             t.class,
@@ -293,7 +353,11 @@ fn family_of(triggers: &[TriggerMention], civilians: bool, armed_target: bool) -
 /// Decides the event type of a finished draft from all its triggers.
 fn event_type(d: &Draft) -> (EventType, SubEventType) {
     let weight_of = |pred: &dyn Fn(&TriggerMention) -> bool| -> u32 {
-        d.triggers.iter().filter(|t| pred(t)).map(|t| t.weight).sum()
+        d.triggers
+            .iter()
+            .filter(|t| pred(t))
+            .map(|t| t.weight)
+            .sum()
     };
     match d.family {
         Family::Explosion => {
@@ -316,7 +380,12 @@ fn event_type(d: &Draft) -> (EventType, SubEventType) {
         Family::Battle => {
             let territory = weight_of(&|t| t.class == TriggerClass::Territory);
             let clash = weight_of(&|t| {
-                matches!(t.class, TriggerClass::Sub(SubEventType::ArmedClash) | TriggerClass::Attack | TriggerClass::Killing)
+                matches!(
+                    t.class,
+                    TriggerClass::Sub(SubEventType::ArmedClash)
+                        | TriggerClass::Attack
+                        | TriggerClass::Killing
+                )
             });
             if territory > clash {
                 let state = d
@@ -335,8 +404,11 @@ fn event_type(d: &Draft) -> (EventType, SubEventType) {
             }
         }
         Family::Vac | Family::Generic => {
-            let killing = weight_of(&|t| matches!(t.class, TriggerClass::Killing | TriggerClass::Attack));
-            let abduction = weight_of(&|t| t.class == TriggerClass::Sub(SubEventType::AbductionForcedDisappearance));
+            let killing =
+                weight_of(&|t| matches!(t.class, TriggerClass::Killing | TriggerClass::Attack));
+            let abduction = weight_of(&|t| {
+                t.class == TriggerClass::Sub(SubEventType::AbductionForcedDisappearance)
+            });
             let sexual = weight_of(&|t| t.class == TriggerClass::Sub(SubEventType::SexualViolence));
             let killed = d.figures.iter().any(|(f, _)| f.kind == FigureKind::Killed);
             let sub = if sexual > 0 && killing == 0 && abduction == 0 && !killed {
@@ -348,12 +420,21 @@ fn event_type(d: &Draft) -> (EventType, SubEventType) {
             };
             (EventType::ViolenceAgainstCivilians, sub)
         }
-        Family::Looting => (EventType::StrategicDevelopments, SubEventType::LootingPropertyDestruction),
+        Family::Looting => (
+            EventType::StrategicDevelopments,
+            SubEventType::LootingPropertyDestruction,
+        ),
         Family::Arrests => (EventType::StrategicDevelopments, SubEventType::Arrests),
         Family::Protest => {
-            let sub = if weight_of(&|t| t.class == TriggerClass::Sub(SubEventType::ExcessiveForceAgainstProtesters)) > 0 {
+            let sub = if weight_of(&|t| {
+                t.class == TriggerClass::Sub(SubEventType::ExcessiveForceAgainstProtesters)
+            }) > 0
+            {
                 SubEventType::ExcessiveForceAgainstProtesters
-            } else if weight_of(&|t| t.class == TriggerClass::Sub(SubEventType::ProtestWithIntervention)) > 0 {
+            } else if weight_of(&|t| {
+                t.class == TriggerClass::Sub(SubEventType::ProtestWithIntervention)
+            }) > 0
+            {
                 SubEventType::ProtestWithIntervention
             } else {
                 SubEventType::PeacefulProtest
@@ -361,7 +442,8 @@ fn event_type(d: &Draft) -> (EventType, SubEventType) {
             (EventType::Protests, sub)
         }
         Family::Riot => {
-            let sub = if weight_of(&|t| t.class == TriggerClass::Sub(SubEventType::MobViolence)) > 0 {
+            let sub = if weight_of(&|t| t.class == TriggerClass::Sub(SubEventType::MobViolence)) > 0
+            {
                 SubEventType::MobViolence
             } else {
                 SubEventType::ViolentDemonstration
@@ -390,7 +472,6 @@ fn event_type(d: &Draft) -> (EventType, SubEventType) {
 /// The inputs of the assembler.
 pub struct Input<'a, 'd> {
     pub doc: &'d Doc<'a>,
-    pub lexicon: &'d Lexicon,
     pub sentences: &'d [SentenceAnnotations],
     pub places: &'d [PlaceRef],
     pub published: Option<Date>,
@@ -434,11 +515,22 @@ fn is_speech_date(doc: &Doc, s: usize, e: usize, d: &DateMention) -> bool {
     let (a, b) = d.toks;
     let is_verb = |k: usize| {
         doc.find_at(k, |w| matches!(w, What::ClaimVerb)).is_some()
-            && !(k > s && matches!(doc.norm(k - 1), "the" | "a" | "an" | "these" | "those" | "this" | "its" | "their"))
+            && !(k > s
+                && matches!(
+                    doc.norm(k - 1),
+                    "the" | "a" | "an" | "these" | "those" | "this" | "its" | "their"
+                ))
     };
     // The verb, then at most its object's name: "told the UK Guardian on Saturday".
     let verb_before = (a.saturating_sub(6).max(s)..a).any(|k| {
-        is_verb(k) && (k + 1..a).all(|j| doc.is_proper(j) || matches!(doc.norm(j), "on" | "last" | "this" | "the" | "a" | "in" | "earlier" | "late" | "early"))
+        is_verb(k)
+            && (k + 1..a).all(|j| {
+                doc.is_proper(j)
+                    || matches!(
+                        doc.norm(j),
+                        "on" | "last" | "this" | "the" | "a" | "in" | "earlier" | "late" | "early"
+                    )
+            })
     });
     if verb_before {
         return true;
@@ -467,14 +559,25 @@ struct ClauseInfo {
 /// Assembles the mentions of a report.
 pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention> {
     let doc = input.doc;
-    let mut state = State { drafts: Vec::new(), current: None, date: None, touched: Vec::new(), log: Vec::new() };
+    let mut state = State {
+        drafts: Vec::new(),
+        current: None,
+        date: None,
+        touched: Vec::new(),
+        log: Vec::new(),
+    };
     // Quotations that run over several sentences take the places of the sentence that closes
     // them (where the speaker is named: "explained a resident of Banias").
     let quote_places = quote_attribution_places(input);
     let habitual_sentence: Vec<bool> = doc
         .sentences
         .iter()
-        .map(|s| (s.toks.start..s.toks.end).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Habitual))).is_some()))
+        .map(|s| {
+            (s.toks.start..s.toks.end).any(|k| {
+                doc.find_at(k, |w| matches!(w, What::Cue(Cue::Habitual)))
+                    .is_some()
+            })
+        })
         .collect();
 
     for (si, sentence) in doc.sentences.iter().enumerate() {
@@ -484,12 +587,19 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             continue;
         }
         let text = &doc.body[sentence.span.start..sentence.span.end];
-        let headline = !text.trim_end().ends_with(['.', '!', '?', '"', '”', '’', '\'', ':']);
+        let headline = !text
+            .trim_end()
+            .ends_with(['.', '!', '?', '"', '”', '’', '\'', ':']);
         // Page furniture: "Related: ...", "Photo courtesy of ...".
         if let Some(h) = doc.find_at(s, |w| matches!(w, What::Cue(Cue::Furniture)))
-            && (doc.toks.is_punct(h.end(), ":") || matches!(doc.norm(h.end()), "courtesy" | "credit" | "by"))
+            && (doc.toks.is_punct(h.end(), ":")
+                || matches!(doc.norm(h.end()), "courtesy" | "credit" | "by"))
         {
-            diagnostics.push(Diagnostic::at(sentence.span, "furniture", "page furniture, not report text"));
+            diagnostics.push(Diagnostic::at(
+                sentence.span,
+                "furniture",
+                "page furniture, not report text",
+            ));
             continue;
         }
         let clause_list = clauses(doc, s, e);
@@ -497,15 +607,26 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             .places
             .iter()
             .find(|p| p.role == PlaceRole::Dateline && p.toks.0 == s)
-            .map(|p| (p.toks.1..(p.toks.1 + 12).min(e)).find(|&k| doc.toks.is_punct(k, ")") || doc.norm(k) == "-").unwrap_or(p.toks.1 + 6));
+            .map(|p| {
+                (p.toks.1..(p.toks.1 + 12).min(e))
+                    .find(|&k| doc.toks.is_punct(k, ")") || doc.norm(k) == "-")
+                    .unwrap_or(p.toks.1 + 6)
+            });
         let quiet = quiet_relatives(doc, s, e, &ann.triggers);
         let in_quiet = |k: usize| quiet.iter().any(|&(a, b)| a <= k && k < b);
         let dates: Vec<&DateMention> = ann
             .dates
             .iter()
-            .filter(|d| !is_speech_date(doc, s, e, d) && !dateline_end.is_some_and(|end| d.toks.1 <= end) && !in_quiet(d.toks.0))
+            .filter(|d| {
+                !is_speech_date(doc, s, e, d)
+                    && dateline_end.is_none_or(|end| d.toks.1 > end)
+                    && !in_quiet(d.toks.0)
+            })
             .collect();
-        let motive_at = (s..e).find(|&k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Motive))).is_some());
+        let motive_at = (s..e).find(|&k| {
+            doc.find_at(k, |w| matches!(w, What::Cue(Cue::Motive)))
+                .is_some()
+        });
         let after_motive = |k: usize| motive_at.is_some_and(|m| m < k && k - m <= 25);
         // The main date of the sentence: the most specific one in a main clause.
         let main_date = dates
@@ -514,7 +635,12 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 clause_list
                     .iter()
                     .find(|c| c.start <= d.toks.0 && d.toks.0 < c.end)
-                    .is_some_and(|c| matches!(c.kind, ClauseKind::Main | ClauseKind::Sub("when" | "while" | "as")))
+                    .is_some_and(|c| {
+                        matches!(
+                            c.kind,
+                            ClauseKind::Main | ClauseKind::Sub("when" | "while" | "as")
+                        )
+                    })
             })
             .filter(|d| d.range.is_known() && d.specificity() > 0 && !after_motive(d.toks.0))
             .max_by_key(|d| d.specificity())
@@ -532,26 +658,48 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 .filter(|t| in_clause(t.toks.0))
                 .filter(|t| {
                     if governed(doc, t.toks.0, cs, t.noun) || modal_far(doc, t.toks.0, cs) {
-                        diagnostics.push(Diagnostic::at(doc.span(t.toks.0, t.toks.1), "denied_or_modal", "trigger denied, conditional or planned"));
+                        diagnostics.push(Diagnostic::at(
+                            doc.span(t.toks.0, t.toks.1),
+                            "denied_or_modal",
+                            "trigger denied, conditional or planned",
+                        ));
                         return false;
                     }
                     if after_motive(t.toks.0) {
-                        diagnostics.push(Diagnostic::at(doc.span(t.toks.0, t.toks.1), "motive", "trigger inside a stated motive"));
+                        diagnostics.push(Diagnostic::at(
+                            doc.span(t.toks.0, t.toks.1),
+                            "motive",
+                            "trigger inside a stated motive",
+                        ));
                         return false;
                     }
                     true
                 })
                 .copied()
                 .collect();
-            let figures: Vec<FigureMention> = ann.figures.iter().filter(|f| in_clause(f.anchor)).cloned().collect();
-            let event_places: Vec<&PlaceRef> = clause_event_places(input, cs, ce, !triggers.is_empty())
-                .into_iter()
-                .filter(|p| !after_motive(p.toks.0) && !in_quiet(p.toks.0))
+            let figures: Vec<FigureMention> = ann
+                .figures
+                .iter()
+                .filter(|f| in_clause(f.anchor))
+                .cloned()
                 .collect();
-            let strong_place = event_places.iter().any(|p| p.role == PlaceRole::Event && !is_coarse(&p.place));
-            let mut places: Vec<Place> = event_places.iter().map(|p| p.place.clone()).collect();
+            let event_places: Vec<&PlaceRef> =
+                clause_event_places(input, cs, ce, !triggers.is_empty())
+                    .into_iter()
+                    .filter(|p| !after_motive(p.toks.0) && !in_quiet(p.toks.0))
+                    .collect();
+            let strong_place = event_places
+                .iter()
+                .any(|p| p.role == PlaceRole::Event && !is_coarse(&p.place));
+            let mut ordered = event_places.clone();
+            ordered.sort_by_key(|p| (!p.named_as_place, !p.cued));
+            let mut places: Vec<Place> = ordered.iter().map(|p| p.place.clone()).collect();
             if places.is_empty() && clause.kind == ClauseKind::Where {
-                places.extend(previous_clause_place.clone().or_else(|| last_place_before(input, cs)));
+                places.extend(
+                    previous_clause_place
+                        .clone()
+                        .or_else(|| last_place_before(input, cs)),
+                );
             }
             if places.is_empty()
                 && let Some(qp) = quote_places.get(&si)
@@ -560,6 +708,26 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             }
             let coarse: Vec<Place> = places.iter().filter(|p| is_coarse(p)).cloned().collect();
             let mut local_places = reduce_places(places);
+            // Several places make several incidents only when the clause lists them ("raided
+            // Burj Qaae, Tsneen, and Hirbnafsah"); otherwise the best one is the place.
+            if local_places.len() > 1 {
+                let fine: Vec<&&PlaceRef> = event_places
+                    .iter()
+                    .filter(|p| !is_coarse(&p.place))
+                    .collect();
+                // Coordinated: a comma or "and" between each pair and no event word ("at an
+                // airport in A, at the party offices in B, and at ... in C").
+                let listed = fine.windows(2).all(|w| {
+                    w[0].toks.1 <= w[1].toks.0
+                        && (w[0].toks.1..w[1].toks.0)
+                            .any(|k| matches!(doc.norm(k), "," | "and" | "or"))
+                        && !(w[0].toks.1..w[1].toks.0)
+                            .any(|k| doc.find_at(k, |x| matches!(x, What::Trigger(_))).is_some())
+                });
+                if !listed {
+                    local_places.truncate(1);
+                }
+            }
             let mut anaphoric = false;
             if local_places.is_empty()
                 && (!triggers.is_empty() || !figures.is_empty())
@@ -581,7 +749,15 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             } else if let Some(p) = event_places.first() {
                 previous_clause_place = Some(p.place.clone());
             }
-            infos.push(ClauseInfo { clause: clause.clone(), triggers, figures, local_places, coarse, anaphoric, strong_place });
+            infos.push(ClauseInfo {
+                clause: clause.clone(),
+                triggers,
+                figures,
+                local_places,
+                coarse,
+                anaphoric,
+                strong_place,
+            });
         }
         // A clause without a place of its own takes one named in another clause of the sentence
         // ("'I heard gunfire,' said X, before his family were shot dead in the town").
@@ -589,7 +765,9 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
         // Whether a main clause of the sentence tells an event: then its subordinate clauses are
         // background ("X happened after Y"); else they are the news ("a boy lost his hand after
         // he picked up a bomb").
-        let main_event = infos.iter().any(|i| i.clause.kind == ClauseKind::Main && !i.triggers.is_empty());
+        let main_event = infos
+            .iter()
+            .any(|i| i.clause.kind == ClauseKind::Main && !i.triggers.is_empty());
 
         // Second pass: where each clause goes.
         for (ci, info) in infos.iter().enumerate() {
@@ -606,7 +784,12 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             // Dates of this clause, or of the sentence.
             let own_date = dates
                 .iter()
-                .filter(|d| in_clause(d.toks.0) && d.range.is_known() && d.specificity() > 0 && !after_motive(d.toks.0))
+                .filter(|d| {
+                    in_clause(d.toks.0)
+                        && d.range.is_known()
+                        && d.specificity() > 0
+                        && !after_motive(d.toks.0)
+                })
                 .filter(|d| date_belongs(doc, d, triggers))
                 .max_by_key(|d| d.specificity())
                 .copied();
@@ -617,7 +800,12 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 dates
                     .iter()
                     .filter(|_| sub)
-                    .find(|d| d.toks.1 == cs + 1 || (d.toks.0 >= cs && d.toks.1 <= ce && matches!(d.kind, DateKind::RelativeEvent(0))))
+                    .find(|d| {
+                        d.toks.1 == cs + 1
+                            || (d.toks.0 >= cs
+                                && d.toks.1 <= ce
+                                && matches!(d.kind, DateKind::RelativeEvent(0)))
+                    })
                     .and_then(|d| match d.kind {
                         DateKind::RelativeEvent(n) => Some(n),
                         _ => None,
@@ -627,44 +815,100 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 DateKind::Streak(n) => Some(n),
                 _ => None,
             });
-            let habitual = habitual_sentence[si] && !own_date.is_some_and(|d| d.specificity() >= 3);
+            let habitual = habitual_sentence[si] && own_date.is_none_or(|d| d.specificity() < 3);
             if habitual && figures.is_empty() {
-                diagnostics.push(Diagnostic::at(doc.span(cs, ce), "habitual", "a habit, not a dated event"));
+                diagnostics.push(Diagnostic::at(
+                    doc.span(cs, ce),
+                    "habitual",
+                    "a habit, not a dated event",
+                ));
                 continue;
             }
             // What the clause says about its victims and targets.
             let civilians = figures.iter().any(|f| f.victims == Victims::Civilians)
-                || (cs..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Group(Victims::Civilians))).is_some())
-                || (cs..ce).any(|k| matches!(doc.norm(k), "families" | "homes" | "residential" | "civilian" | "houses" | "villagers"));
+                || (cs..ce).any(|k| {
+                    doc.find_at(k, |w| matches!(w, What::Group(Victims::Civilians)))
+                        .is_some()
+                })
+                || (cs..ce).any(|k| {
+                    matches!(
+                        doc.norm(k),
+                        "families" | "homes" | "residential" | "civilian" | "houses" | "villagers"
+                    )
+                });
             let armed_target = armed_target(doc, ann, cs, ce);
             // References to an incident already told ("the killings", "this wave").
-            let reference = triggers.iter().find(|t| t.noun && is_reference(doc, t.toks.0, cs)).copied();
+            let reference = triggers
+                .iter()
+                .find(|t| t.noun && is_reference(doc, t.toks.0, cs))
+                .copied();
             let reference_at_start = reference.is_some_and(|t| {
-                t.toks.0 - cs <= 7 && (cs..t.toks.0).all(|k| !doc.is_proper(k) || doc.find_at(k, |w| matches!(w, What::Cue(Cue::RefDet))).is_some())
+                t.toks.0 - cs <= 7
+                    && (cs..t.toks.0).all(|k| {
+                        !doc.is_proper(k)
+                            || doc
+                                .find_at(k, |w| matches!(w, What::Cue(Cue::RefDet)))
+                                .is_some()
+                    })
                     && triggers.first().is_some_and(|f| f.toks.0 == t.toks.0)
             });
             // A clause whose first trigger points back takes that incident's kind ("the March 7
             // killings, triggered by an ambush attack, ...").
-            let reference_first = reference.is_some_and(|t| triggers.first().is_some_and(|f| f.toks.0 == t.toks.0));
+            let reference_first =
+                reference.is_some_and(|t| triggers.first().is_some_and(|f| f.toks.0 == t.toks.0));
             let family = if triggers.is_empty() {
                 None
-            } else if reference_at_start || (reference_first && !triggers.iter().any(|t| t.weapon)) {
+            } else if reference_at_start || (reference_first && !triggers.iter().any(|t| t.weapon))
+            {
                 reference.map(|t| family_of(&[t], civilians, false))
             } else {
                 Some(family_of(triggers, civilians, armed_target))
             };
-            let wave = (cs..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Aggregate))).is_some())
-                || reference.is_some_and(|t| t.plural && t.class == TriggerClass::Killing);
-            let similar = (s..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Similar))).is_some());
-            let another = (cs..ce).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Another))).is_some());
+            let wave = (cs..ce).any(|k| {
+                doc.find_at(k, |w| matches!(w, What::Cue(Cue::Aggregate)))
+                    .is_some()
+            }) || reference
+                .is_some_and(|t| t.plural && t.class == TriggerClass::Killing);
+            let similar = (s..ce).any(|k| {
+                doc.find_at(k, |w| matches!(w, What::Cue(Cue::Similar)))
+                    .is_some()
+            });
+            let another = (cs..ce).any(|k| {
+                doc.find_at(k, |w| matches!(w, What::Cue(Cue::Another)))
+                    .is_some()
+            });
             let historical_cue = triggers.iter().any(|t| {
-                (t.toks.0.saturating_sub(4).max(cs)..t.toks.0).any(|k| doc.find_at(k, |w| matches!(w, What::Cue(Cue::Historical))).is_some())
+                (t.toks.0.saturating_sub(4).max(cs)..t.toks.0).any(|k| {
+                    doc.find_at(k, |w| matches!(w, What::Cue(Cue::Historical)))
+                        .is_some()
+                })
             });
 
             // The clause's date.
-            let shares_main = !matches!(clause.kind, ClauseKind::Sub("after" | "before" | "because" | "since" | "until" | "although" | "though" | "once"));
-            let mut date = own_date.map(|d| d.range).or_else(|| if shares_main { main_date.map(|d| d.range) } else { None });
-            let mut date_explicit = own_date.map_or(date.is_some() && main_date.is_some_and(|d| d.specificity() >= 2), |d| d.specificity() >= 2);
+            let shares_main = !matches!(
+                clause.kind,
+                ClauseKind::Sub(
+                    "after"
+                        | "before"
+                        | "because"
+                        | "since"
+                        | "until"
+                        | "although"
+                        | "though"
+                        | "once"
+                )
+            );
+            let mut date = own_date.map(|d| d.range).or_else(|| {
+                if shares_main {
+                    main_date.map(|d| d.range)
+                } else {
+                    None
+                }
+            });
+            let mut date_explicit = own_date.map_or(
+                date.is_some() && main_date.is_some_and(|d| d.specificity() >= 2),
+                |d| d.specificity() >= 2,
+            );
             if let Some(n) = relative {
                 // "A comes one day after B": B's clause is dated from A's.
                 let base = main_date.map(|d| d.range).or(state.date);
@@ -673,7 +917,11 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 {
                     let shift = if sub { -(n as i64) } else { n as i64 };
                     let (x, y) = (add_days(b0, shift), add_days(b1, shift));
-                    date = Some(if x == y { DateRange::day(x) } else { DateRange::between(x, y, DatePrecision::Range) });
+                    date = Some(if x == y {
+                        DateRange::day(x)
+                    } else {
+                        DateRange::between(x, y, DatePrecision::Range)
+                    });
                     date_explicit = true;
                 }
             }
@@ -681,14 +929,21 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 && let Some((_, b1)) = d.bounds()
                 && n > 1
             {
-                date = Some(DateRange::between(add_days(b1, -(n as i64 - 1)), b1, DatePrecision::Range));
+                date = Some(DateRange::between(
+                    add_days(b1, -(n as i64 - 1)),
+                    b1,
+                    DatePrecision::Range,
+                ));
             }
             let date_value = date.or(state.date).unwrap_or_default();
 
             let mut local_places = info.local_places.clone();
             if local_places.is_empty()
                 && info.coarse.is_empty()
-                && matches!(clause.kind, ClauseKind::Main | ClauseKind::Sub("when" | "while" | "as"))
+                && matches!(
+                    clause.kind,
+                    ClauseKind::Main | ClauseKind::Sub("when" | "while" | "as")
+                )
                 && let Some(p) = &sentence_place
             {
                 local_places.push(p.clone());
@@ -712,7 +967,9 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
 
             let has_figure = !figures.is_empty();
             let large_figure = figures.iter().any(|f| {
-                f.kind == FigureKind::Killed && (f.best().unwrap_or(0) >= 50 || f.qualifier == Qualifier::Vague && f.low.unwrap_or(0) >= 20)
+                f.kind == FigureKind::Killed
+                    && (f.best().unwrap_or(0) >= 50
+                        || f.qualifier == Qualifier::Vague && f.low.unwrap_or(0) >= 20)
             });
             let only_generic = family == Some(Family::Generic);
             let weak_only = !triggers.is_empty() && triggers.iter().all(|t| t.weight == 0);
@@ -720,64 +977,123 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             let perfect = present_perfect(doc, cs, ce);
             let named_place = !info.local_places.is_empty() && !info.anaphoric;
             let placeless = info.local_places.is_empty() && info.coarse.is_empty();
-            let vague_statement = plural_nouns && !has_figure && !date_explicit && (perfect || (reference.is_none() && placeless));
+            let vague_statement = plural_nouns
+                && !has_figure
+                && !date_explicit
+                && (perfect || (reference.is_none() && placeless));
             let _ = named_place;
             let calendar_date = own_date.is_some_and(|d| d.specificity() >= 2);
+            // A singular reference ("the attack") adds to an incident told, unless it names a
+            // place of its own where violence happened ("the murder of X ... in Santa Ana").
+            let singular_reference =
+                reference.is_some_and(|t| !(t.plural && family.is_some_and(Family::violent)));
+            let new_violent_place =
+                info.strong_place && family.is_some_and(|f| f.violent() && f != Family::Generic);
             let elaboration_only = (sub && main_event && !has_figure && !date_explicit)
                 || weak_only
-                || (reference.is_some_and(|t| !(t.plural && family.is_some_and(Family::violent)))
-                    && !calendar_date
-                    && !has_figure
-                    && !(info.strong_place && family.is_some_and(|f| f.violent() && f != Family::Generic)))
+                || (singular_reference && !(calendar_date || has_figure || new_violent_place))
                 || (triggers.is_empty() && !has_figure);
             let recent = |i: usize| state.touched.get(i).is_some_and(|&t| t + 4 >= si);
-            let aggregate_target = |state: &State, fam: Family| state.drafts.iter().rposition(|d| !d.dropped && d.aggregate && d.family.fits(fam));
+            let aggregate_target = |state: &State, fam: Family| {
+                state
+                    .drafts
+                    .iter()
+                    .rposition(|d| !d.dropped && d.aggregate && d.family.fits(fam))
+            };
 
             // An incident told first without a place ("26 people were injured in a bomb
             // explosion") takes the place of the next clause that points back to it ("The bomb
             // was placed in a dance hall in Ayacucho").
-            let pending = state.drafts.iter().rposition(|d| {
-                !d.dropped && d.place.is_none() && !d.aggregate
-            }).filter(|&i| {
-                recent(i)
-                    && state.touched.get(i).is_some_and(|&t| t + 2 >= si)
-                    && family.is_none_or(|f| state.drafts[i].family.fits(f) || (f.violent() && state.drafts[i].family.violent()))
-            });
+            let pending = state
+                .drafts
+                .iter()
+                .rposition(|d| !d.dropped && d.place.is_none() && !d.aggregate)
+                .filter(|&i| {
+                    recent(i)
+                        && state.touched.get(i).is_some_and(|&t| t + 2 >= si)
+                        && family.is_none_or(|f| {
+                            state.drafts[i].family.fits(f)
+                                || (f.violent() && state.drafts[i].family.violent())
+                        })
+                });
             let mut used = false;
+            // "The killings occurred in ...": a clause about the wave already told.
+            let points_to_wave = reference_at_start
+                && wave
+                && family.is_some_and(|f| aggregate_target(&state, f).is_some());
             let continues_pending = pending.is_some_and(|i| {
                 let d = &state.drafts[i];
+                let own_toll = figures
+                    .iter()
+                    .any(|f| d.figures.iter().any(|(g, _)| g.kind == f.kind));
                 !another
+                    && !own_toll
                     && (reference.is_some()
                         || info.anaphoric
                         || triggers.is_empty()
-                        || (family.is_some_and(|f| d.family.fits(f) || (f.violent() && d.family.violent())) && dates_fit(d, &unit)))
+                        || (family.is_some_and(|f| {
+                            d.family.fits(f) || (f.violent() && d.family.violent())
+                        }) && dates_fit(d, &unit)))
             });
             if let Some(i) = pending
                 && continues_pending
-                && let Some(place) = local_places.first().or(info.coarse.iter().min_by_key(|p| p.precision.rank()))
+                && let Some(place) = local_places
+                    .first()
+                    .or(info.coarse.iter().min_by_key(|p| p.precision.rank()))
             {
                 let place = place.clone();
                 merge(&mut state, i, &unit, Some(&place), input, ann);
                 used = true;
-            } else if !local_places.is_empty()
-                && !(reference_at_start && wave && family.is_some_and(|f| aggregate_target(&state, f).is_some()))
-            {
+            } else if !local_places.is_empty() && !points_to_wave {
                 if vague_statement {
-                    diagnostics.push(Diagnostic::at(doc.span(cs, ce), "vague", "a generic statement about events, not one incident"));
+                    diagnostics.push(Diagnostic::at(
+                        doc.span(cs, ce),
+                        "vague",
+                        "a generic statement about events, not one incident",
+                    ));
                     continue;
                 }
                 for place in &local_places {
-                    let similar_family = if similar { state.current.map(|c| state.drafts[c].family) } else { None };
+                    let similar_family = if similar {
+                        state.current.map(|c| state.drafts[c].family)
+                    } else {
+                        None
+                    };
                     let fam = similar_family.or(family);
-                    if let Some(i) = find_match(&state, place, fam, &unit).filter(|_| !another || elaboration_only) {
-                        merge(&mut state, i, &unit, (!elaboration_only).then_some(place), input, ann);
+                    if let Some(i) = find_match(&state, place, fam, &unit)
+                        .filter(|_| !another || elaboration_only)
+                    {
+                        merge(
+                            &mut state,
+                            i,
+                            &unit,
+                            (!elaboration_only).then_some(place),
+                            input,
+                            ann,
+                        );
                         used = true;
-                    } else if !elaboration_only || (similar_family.is_some() && !triggers.is_empty()) {
+                    } else if !elaboration_only
+                        || (similar_family.is_some() && !triggers.is_empty())
+                    {
                         let fam = fam.unwrap_or(Family::Vac);
-                        create(&mut state, fam, &unit, Some(place.clone()), false, input, ann);
+                        create(
+                            &mut state,
+                            fam,
+                            &unit,
+                            Some(place.clone()),
+                            false,
+                            input,
+                            ann,
+                        );
                         used = true;
                     } else if let Some(i) = state.drafts.iter().rposition(|d| {
-                        !d.dropped && !d.aggregate && d.place.as_ref().is_some_and(|p| same_place(place, &p.place) || within(place, &p.place) || within(&p.place, place))
+                        !d.dropped
+                            && !d.aggregate
+                            && d.place.as_ref().is_some_and(|p| {
+                                same_place(place, &p.place)
+                                    || within(place, &p.place)
+                                    || within(&p.place, place)
+                            })
                     }) {
                         merge(&mut state, i, &unit, None, input, ann);
                         used = true;
@@ -787,39 +1103,78 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 // No local place: an elaboration of an incident told, or an aggregate.
                 let violent = family.is_none_or(Family::violent);
                 let effective = own_date.or(if shares_main { main_date } else { None });
-                let plural_dated = plural_nouns && effective.is_some_and(|d| d.specificity() >= 3) && reference.is_none() && !weak_only && violent;
+                let plural_dated = plural_nouns
+                    && effective.is_some_and(|d| d.specificity() >= 3)
+                    && reference.is_none()
+                    && !weak_only
+                    && violent;
                 let aggregate_clause = violent
                     && (large_figure
                         || (wave && (has_figure || date_explicit) && !only_generic)
                         || plural_dated
-                        || (!info.coarse.is_empty() && has_figure && figures.iter().any(|f| f.best().unwrap_or(0) >= 10)));
-                let date_ok = |i: usize| !calendar_date || !state.drafts[i].date.is_known() || state.drafts[i].date.overlaps(&unit.date, 1);
+                        || (!info.coarse.is_empty()
+                            && has_figure
+                            && figures.iter().any(|f| f.best().unwrap_or(0) >= 10)));
+                let date_ok = |i: usize| {
+                    !calendar_date
+                        || !state.drafts[i].date.is_known()
+                        || state.drafts[i].date.overlaps(&unit.date, 1)
+                };
                 let current_within = state.current.filter(|&c| {
                     let d = &state.drafts[c];
-                    date_ok(c) &&
-                    !d.aggregate && recent(c) && family.is_none_or(|f| d.family.fits(f))
-                        && d.place.as_ref().is_some_and(|p| info.coarse.iter().any(|q| within(&p.place, q) || p.place.distance_km(q) < 60.0))
+                    date_ok(c)
+                        && !d.aggregate
+                        && recent(c)
+                        && family.is_none_or(|f| d.family.fits(f))
+                        && d.place.as_ref().is_some_and(|p| {
+                            info.coarse
+                                .iter()
+                                .any(|q| within(&p.place, q) || p.place.distance_km(q) < 60.0)
+                        })
                 });
                 let fam = family.unwrap_or(Family::Vac);
-                let wave_target = if reference.is_some() && wave { aggregate_target(&state, fam) } else { None };
+                let wave_target = if reference.is_some() && wave {
+                    aggregate_target(&state, fam)
+                } else {
+                    None
+                };
                 if let Some(i) = wave_target {
                     merge(&mut state, i, &unit, None, input, ann);
                     used = true;
                 } else if let Some(c) = current_within.filter(|_| !aggregate_clause) {
                     merge(&mut state, c, &unit, None, input, ann);
                     used = true;
-                } else if aggregate_clause && (aggregate_target(&state, fam).is_some() || !elaboration_only) {
+                } else if aggregate_clause
+                    && (aggregate_target(&state, fam).is_some() || !elaboration_only)
+                {
                     match aggregate_target(&state, fam) {
                         Some(i) => merge(&mut state, i, &unit, None, input, ann),
-                        None => create(&mut state, if fam == Family::Generic { Family::Vac } else { fam }, &unit, None, true, input, ann),
+                        None => create(
+                            &mut state,
+                            if fam == Family::Generic {
+                                Family::Vac
+                            } else {
+                                fam
+                            },
+                            &unit,
+                            None,
+                            true,
+                            input,
+                            ann,
+                        ),
                     }
                     used = true;
                 } else if vague_statement {
-                    diagnostics.push(Diagnostic::at(doc.span(cs, ce), "vague", "a generic statement about events, not one incident"));
+                    diagnostics.push(Diagnostic::at(
+                        doc.span(cs, ce),
+                        "vague",
+                        "a generic statement about events, not one incident",
+                    ));
                 } else if let Some(c) = state.current
                     && recent(c)
                     && date_ok(c)
-                    && (family.is_none_or(|f| state.drafts[c].family.fits(f)) || reference.is_some())
+                    && (family.is_none_or(|f| state.drafts[c].family.fits(f))
+                        || reference.is_some())
                 {
                     merge(&mut state, c, &unit, None, input, ann);
                     used = true;
@@ -833,7 +1188,15 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 {
                     // Another day at the place the report is about ("On 7 December 1987,
                     // Professor X was riddled with bullets"): a new incident there.
-                    create(&mut state, family.unwrap_or(Family::Vac), &unit, Some(p), false, input, ann);
+                    create(
+                        &mut state,
+                        family.unwrap_or(Family::Vac),
+                        &unit,
+                        Some(p),
+                        false,
+                        input,
+                        ann,
+                    );
                     used = true;
                 } else if has_figure
                     && let Some(i) = state
@@ -841,22 +1204,53 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                         .iter()
                         .enumerate()
                         .rev()
-                        .find(|(i, d)| !d.dropped && family.is_none_or(|f| d.family.fits(f)) && date_ok(*i))
+                        .find(|(i, d)| {
+                            !d.dropped && family.is_none_or(|f| d.family.fits(f)) && date_ok(*i)
+                        })
                         .map(|(i, _)| i)
                 {
                     merge(&mut state, i, &unit, None, input, ann);
                     used = true;
-                } else if !info.coarse.is_empty() && !elaboration_only && !vague_statement && violent {
+                } else if !info.coarse.is_empty()
+                    && !elaboration_only
+                    && !vague_statement
+                    && violent
+                {
                     // "Clashes erupted in Idlib province": an incident known only to a province.
-                    let place = info.coarse.iter().min_by_key(|p| p.precision.rank()).cloned();
-                    create(&mut state, if fam == Family::Generic { Family::Vac } else { fam }, &unit, place, false, input, ann);
+                    let place = info
+                        .coarse
+                        .iter()
+                        .min_by_key(|p| p.precision.rank())
+                        .cloned();
+                    create(
+                        &mut state,
+                        if fam == Family::Generic {
+                            Family::Vac
+                        } else {
+                            fam
+                        },
+                        &unit,
+                        place,
+                        false,
+                        input,
+                        ann,
+                    );
                     used = true;
-                } else if !elaboration_only && !vague_statement && violent && (has_figure || calendar_date) && !headline {
+                } else if !elaboration_only
+                    && !vague_statement
+                    && violent
+                    && (has_figure || calendar_date)
+                    && !headline
+                {
                     // Told without a place: kept until a later clause gives one.
                     create(&mut state, fam, &unit, None, false, input, ann);
                     used = true;
                 } else {
-                    diagnostics.push(Diagnostic::at(doc.span(cs, ce), "no_place", "an event without a place of its own"));
+                    diagnostics.push(Diagnostic::at(
+                        doc.span(cs, ce),
+                        "no_place",
+                        "an event without a place of its own",
+                    ));
                 }
             }
             let _ = ci;
@@ -866,7 +1260,9 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 && unit.date.is_known()
                 && !historical_cue
                 && let Some((_, end)) = unit.date.bounds()
-                && input.published.is_none_or(|p| end >= add_days(p, -(input.config.historical_after_days as i64)))
+                && input.published.is_none_or(|p| {
+                    end >= add_days(p, -(input.config.historical_after_days as i64))
+                })
             {
                 state.date = Some(unit.date);
             }
@@ -883,11 +1279,24 @@ fn date_belongs(doc: &Doc, d: &DateMention, triggers: &[TriggerMention]) -> bool
         return true;
     };
     let distance = |t: &TriggerMention| {
-        if t.toks.0 >= d.toks.1 { t.toks.0 - d.toks.1 } else { d.toks.0.saturating_sub(t.toks.1) }
+        if t.toks.0 >= d.toks.1 {
+            t.toks.0 - d.toks.1
+        } else {
+            d.toks.0.saturating_sub(t.toks.1)
+        }
     };
-    let nearest = triggers.iter().min_by_key(|t| distance(t)).expect("one trigger");
+    let nearest = triggers
+        .iter()
+        .min_by_key(|t| distance(t))
+        .expect("one trigger");
     let _ = doc;
-    let kind = |t: &TriggerMention| t.weapon || matches!(t.class, TriggerClass::Killing | TriggerClass::Attack | TriggerClass::Bombing);
+    let kind = |t: &TriggerMention| {
+        t.weapon
+            || matches!(
+                t.class,
+                TriggerClass::Killing | TriggerClass::Attack | TriggerClass::Bombing
+            )
+    };
     kind(nearest) == kind(first) || nearest.class == first.class
 }
 
@@ -895,8 +1304,11 @@ fn date_belongs(doc: &Doc, d: &DateMention, triggers: &[TriggerMention]) -> bool
 /// targeting of").
 fn modal_far(doc: &Doc, t: usize, floor: usize) -> bool {
     let lo = t.saturating_sub(10).max(floor);
-    if (lo..t).any(|k| doc.is_punct(k) && matches!(doc.norm(k), "," | ";" | ":" | "." | "?" | "!")) {
-        let last = (lo..t).rev().find(|&k| doc.is_punct(k) && matches!(doc.norm(k), "," | ";" | ":" | "." | "?" | "!"));
+    if (lo..t).any(|k| doc.is_punct(k) && matches!(doc.norm(k), "," | ";" | ":" | "." | "?" | "!"))
+    {
+        let last = (lo..t)
+            .rev()
+            .find(|&k| doc.is_punct(k) && matches!(doc.norm(k), "," | ";" | ":" | "." | "?" | "!"));
         return last.is_some_and(|p| far_modal_in(doc, p + 1, t));
     }
     far_modal_in(doc, lo, t)
@@ -905,13 +1317,37 @@ fn modal_far(doc: &Doc, t: usize, floor: usize) -> bool {
 fn far_modal_in(doc: &Doc, lo: usize, t: usize) -> bool {
     (lo..t).any(|k| {
         doc.find_at(k, |w| matches!(w, What::Cue(Cue::Negation | Cue::Modal)))
-            .is_some_and(|h| h.end() <= t && (h.len >= 2 || matches!(doc.norm(k), "will" | "would" | "could" | "might" | "not" | "never" | "no" | "calling" | "condemn" | "allow" | "any" | "if" | "unless")))
+            .is_some_and(|h| {
+                h.end() <= t
+                    && (h.len >= 2
+                        || matches!(
+                            doc.norm(k),
+                            "will"
+                                | "would"
+                                | "could"
+                                | "might"
+                                | "not"
+                                | "never"
+                                | "no"
+                                | "calling"
+                                | "condemn"
+                                | "allow"
+                                | "any"
+                                | "if"
+                                | "unless"
+                        ))
+            })
     })
 }
 
 /// "has seen sectarian massacres", "has been subjected to massacres": present perfect.
 fn present_perfect(doc: &Doc, s: usize, e: usize) -> bool {
-    (s..e.saturating_sub(1)).any(|k| matches!(doc.norm(k), "has" | "have") && (doc.norm(k + 1) == "been" || doc.norm(k + 1).ends_with("ed") || matches!(doc.norm(k + 1), "seen" | "known" | "suffered")))
+    (s..e.saturating_sub(1)).any(|k| {
+        matches!(doc.norm(k), "has" | "have")
+            && (doc.norm(k + 1) == "been"
+                || doc.norm(k + 1).ends_with("ed")
+                || matches!(doc.norm(k + 1), "seen" | "known" | "suffered"))
+    })
 }
 
 /// A trigger noun after a determiner that points back ("the killings", "this wave of", "the
@@ -922,7 +1358,10 @@ fn is_reference(doc: &Doc, t: usize, floor: usize) -> bool {
     while k > floor && steps < 4 {
         k -= 1;
         steps += 1;
-        if doc.find_at(k, |w| matches!(w, What::Cue(Cue::RefDet))).is_some_and(|h| h.end() <= t) {
+        if doc
+            .find_at(k, |w| matches!(w, What::Cue(Cue::RefDet)))
+            .is_some_and(|h| h.end() <= t)
+        {
             return doc.norm(k) != "a";
         }
         if doc.norm(k) == "'s" {
@@ -942,17 +1381,47 @@ fn is_reference(doc: &Doc, t: usize, floor: usize) -> bool {
 /// forces", "an ambush on a patrol").
 fn armed_target(doc: &Doc, ann: &SentenceAnnotations, s: usize, e: usize) -> bool {
     const ARMED_NOUNS: &[&str] = &[
-        "positions", "position", "checkpoint", "checkpoints", "patrol", "patrols", "base", "bases",
-        "barracks", "convoy", "outpost", "outposts", "post", "posts", "garrison", "headquarters",
-        "troops", "soldiers", "forces",
+        "positions",
+        "position",
+        "checkpoint",
+        "checkpoints",
+        "patrol",
+        "patrols",
+        "base",
+        "bases",
+        "barracks",
+        "convoy",
+        "outpost",
+        "outposts",
+        "post",
+        "posts",
+        "garrison",
+        "headquarters",
+        "troops",
+        "soldiers",
+        "forces",
     ];
     let target_actor = ann.actors.iter().any(|a| {
-        a.toks.0 >= s + 1
+        a.toks.0 > s
             && a.toks.0 < e
-            && matches!(doc.norm(a.toks.0 - 1), "on" | "against" | "at" | "targeting" | "of")
-            && matches!(a.kind, ActorKind::StateForces | ActorKind::RebelGroup | ActorKind::PoliticalMilitia | ActorKind::ForeignForces)
+            && matches!(
+                doc.norm(a.toks.0 - 1),
+                "on" | "against" | "at" | "targeting" | "of"
+            )
+            && matches!(
+                a.kind,
+                ActorKind::StateForces
+                    | ActorKind::RebelGroup
+                    | ActorKind::PoliticalMilitia
+                    | ActorKind::ForeignForces
+            )
     });
-    target_actor || (s..e).any(|k| ARMED_NOUNS.contains(&doc.norm(k)) && k > s && (k.saturating_sub(4)..k).any(|j| matches!(doc.norm(j), "on" | "against" | "at")))
+    target_actor
+        || (s..e).any(|k| {
+            ARMED_NOUNS.contains(&doc.norm(k))
+                && k > s
+                && (k.saturating_sub(4)..k).any(|j| matches!(doc.norm(j), "on" | "against" | "at"))
+        })
 }
 
 struct Unit {
@@ -974,17 +1443,38 @@ struct Unit {
 
 /// The event places of tokens `s..e`: not parts of names, not someone's home or office; points
 /// of reference ("near X") only for a clause that tells an event.
-fn clause_event_places<'p>(input: &'p Input, s: usize, e: usize, has_trigger: bool) -> Vec<&'p PlaceRef> {
-    let inside: Vec<&PlaceRef> = input.places.iter().filter(|p| s <= p.toks.0 && p.toks.0 < e && !p.modifier).collect();
-    let events: Vec<&PlaceRef> = inside.iter().copied().filter(|p| p.role == PlaceRole::Event).collect();
+fn clause_event_places<'p>(
+    input: &'p Input,
+    s: usize,
+    e: usize,
+    has_trigger: bool,
+) -> Vec<&'p PlaceRef> {
+    let inside: Vec<&PlaceRef> = input
+        .places
+        .iter()
+        .filter(|p| s <= p.toks.0 && p.toks.0 < e && !p.modifier)
+        .collect();
+    let events: Vec<&PlaceRef> = inside
+        .iter()
+        .copied()
+        .filter(|p| p.role == PlaceRole::Event)
+        .collect();
     if !events.is_empty() || !has_trigger {
         return events;
     }
-    inside.into_iter().filter(|p| p.role == PlaceRole::Reference).collect()
+    inside
+        .into_iter()
+        .filter(|p| p.role == PlaceRole::Reference)
+        .collect()
 }
 
 fn last_place_before(input: &Input, k: usize) -> Option<Place> {
-    input.places.iter().rev().find(|p| p.toks.0 < k && !p.modifier && p.role != PlaceRole::Dateline).map(|p| p.place.clone())
+    input
+        .places
+        .iter()
+        .rev()
+        .find(|p| p.toks.0 < k && !p.modifier && p.role != PlaceRole::Dateline)
+        .map(|p| p.place.clone())
 }
 
 /// Drops places that contain another place of the list ("Al-Qusour in the city of Baniyas",
@@ -995,7 +1485,9 @@ fn reduce_places(places: Vec<Place>) -> Vec<Place> {
         if is_coarse(p) {
             continue;
         }
-        let contains_other = places.iter().any(|q| !std::ptr::eq(p, q) && q.precision.rank() < p.precision.rank() && within(q, p));
+        let contains_other = places.iter().any(|q| {
+            !std::ptr::eq(p, q) && q.precision.rank() < p.precision.rank() && within(q, p)
+        });
         if contains_other {
             continue;
         }
@@ -1011,12 +1503,13 @@ fn resolve_anaphor(input: &Input, state: &State, a: &Anaphor) -> Option<Place> {
     let sentence = doc.sentence_of(a.toks.0);
     let s = doc.sentences[sentence].toks.start;
     // A place named earlier in the same sentence.
-    if let Some(p) = input
-        .places
-        .iter()
-        .rev()
-        .find(|p| p.toks.0 >= s && p.toks.0 < a.toks.0 && !p.modifier && p.role != PlaceRole::Dateline && anaphor_accepts(doc, a.noun, p.precision()))
-    {
+    if let Some(p) = input.places.iter().rev().find(|p| {
+        p.toks.0 >= s
+            && p.toks.0 < a.toks.0
+            && !p.modifier
+            && p.role != PlaceRole::Dateline
+            && anaphor_accepts(doc, a.noun, p.precision())
+    }) {
         return Some(p.place.clone());
     }
     // The place of the current incident.
@@ -1050,7 +1543,10 @@ fn quote_attribution_places(input: &Input) -> BTreeMap<usize, Vec<Place>> {
     let mut out = BTreeMap::new();
     for (si, sentence) in doc.sentences.iter().enumerate() {
         let (s, e) = (sentence.toks.start, sentence.toks.end);
-        let quoted = (s..e).filter(|&k| doc.is_word(k)).take(3).all(|k| doc.in_quote.get(k).copied().unwrap_or(false))
+        let quoted = (s..e)
+            .filter(|&k| doc.is_word(k))
+            .take(3)
+            .all(|k| doc.in_quote.get(k).copied().unwrap_or(false))
             && (s..e).any(|k| doc.is_word(k));
         if !quoted {
             continue;
@@ -1072,7 +1568,11 @@ fn quote_attribution_places(input: &Input) -> BTreeMap<usize, Vec<Place>> {
             .places
             .iter()
             .filter(|p| {
-                p.toks.0 >= t.start && p.toks.0 < t.end && !doc.in_quote[p.toks.0] && !p.modifier && matches!(p.role, PlaceRole::Event | PlaceRole::Reference)
+                p.toks.0 >= t.start
+                    && p.toks.0 < t.end
+                    && !doc.in_quote[p.toks.0]
+                    && !p.modifier
+                    && matches!(p.role, PlaceRole::Event | PlaceRole::Reference)
             })
             .map(|p| p.place.clone())
             .collect();
@@ -1099,13 +1599,25 @@ fn find_match(state: &State, place: &Place, family: Option<Family>, unit: &Unit)
             return None;
         }
         let p = d.place.as_ref()?;
-        let here = same_place(place, &p.place) || (within(place, &p.place) && p.place.precision.rank() <= PlacePrecision::Settlement.rank() + 1) || within(&p.place, place) && place.precision.rank() <= PlacePrecision::Settlement.rank();
+        let here = same_place(place, &p.place)
+            || (within(place, &p.place)
+                && p.place.precision.rank() <= PlacePrecision::Settlement.rank() + 1)
+            || within(&p.place, place)
+                && place.precision.rank() <= PlacePrecision::Settlement.rank();
         let fam_ok = family.is_none_or(|f| d.family.fits(f));
         (here && fam_ok && dates_fit(d, unit)).then_some(i)
     })
 }
 
-fn create(state: &mut State, family: Family, unit: &Unit, place: Option<Place>, aggregate: bool, input: &Input, ann: &SentenceAnnotations) {
+fn create(
+    state: &mut State,
+    family: Family,
+    unit: &Unit,
+    place: Option<Place>,
+    aggregate: bool,
+    input: &Input,
+    ann: &SentenceAnnotations,
+) {
     let d = Draft {
         family,
         triggers: Vec::new(),
@@ -1131,13 +1643,27 @@ fn create(state: &mut State, family: Family, unit: &Unit, place: Option<Place>, 
         "draft {i}: new {}{:?} incident at {}",
         if aggregate { "aggregate " } else { "" },
         family,
-        state.drafts[i].place.as_ref().map_or("no place", |p| p.place.name.as_str())
+        state.drafts[i]
+            .place
+            .as_ref()
+            .map_or("no place", |p| p.place.name.as_str())
     );
-    state.log.push(Diagnostic { span: Some(doc.span(unit.start, unit.end)), code: "created", message });
+    state.log.push(Diagnostic {
+        span: Some(doc.span(unit.start, unit.end)),
+        code: "created",
+        message,
+    });
     merge(state, i, unit, None, input, ann);
 }
 
-fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input: &Input, ann: &SentenceAnnotations) {
+fn merge(
+    state: &mut State,
+    i: usize,
+    unit: &Unit,
+    place: Option<&Place>,
+    input: &Input,
+    ann: &SentenceAnnotations,
+) {
     let doc = input.doc;
     state.log.push(Diagnostic {
         span: Some(doc.span(unit.start, unit.end)),
@@ -1148,7 +1674,12 @@ fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input:
     if let Some(f) = unit.family {
         // A means of remote violence named later decides over a kind only inferred from a
         // target ("attacks at ... military installations" then "a bomb exploded there").
-        let explicit_battle = d.triggers.iter().any(|t| matches!(t.class, TriggerClass::Sub(SubEventType::ArmedClash) | TriggerClass::Territory));
+        let explicit_battle = d.triggers.iter().any(|t| {
+            matches!(
+                t.class,
+                TriggerClass::Sub(SubEventType::ArmedClash) | TriggerClass::Territory
+            )
+        });
         d.family = match (d.family, f) {
             (Family::Generic, other) => other,
             (mine, Family::Generic) => mine,
@@ -1161,7 +1692,9 @@ fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input:
     if let Some(p) = place {
         match &d.place {
             None => d.place = Some(PlaceChoice { place: p.clone() }),
-            Some(cur) if p.precision.rank() < cur.place.precision.rank() && within(p, &cur.place) => {
+            Some(cur)
+                if p.precision.rank() < cur.place.precision.rank() && within(p, &cur.place) =>
+            {
                 d.place = Some(PlaceChoice { place: p.clone() });
             }
             _ => {}
@@ -1182,7 +1715,11 @@ fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input:
     d.historical_cue |= unit.historical_cue;
     d.weak &= unit.headline;
     d.victims_civilian |= unit.civilians;
-    d.victims_combatant |= unit.figures.iter().any(|f| f.victims == Victims::Combatants) || (unit.armed_target && !unit.civilians);
+    d.victims_combatant |= unit
+        .figures
+        .iter()
+        .any(|f| f.victims == Victims::Combatants)
+        || (unit.armed_target && !unit.civilians);
     for f in &unit.figures {
         d.figures.push((f.clone(), unit.claimant.clone()));
     }
@@ -1192,15 +1729,28 @@ fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input:
     // Actors of the clause, with their roles.
     let claimant_toks = unit.claimant.as_ref().map(|c| c.toks);
     let first_trigger = unit.triggers.iter().map(|t| t.toks.0).min();
-    for a in ann.actors.iter().filter(|a| unit.start <= a.toks.0 && a.toks.0 < unit.end) {
+    for a in ann
+        .actors
+        .iter()
+        .filter(|a| unit.start <= a.toks.0 && a.toks.0 < unit.end)
+    {
         if claimant_toks.is_some_and(|(x, y)| x <= a.toks.0 && a.toks.1 <= y) {
             continue;
         }
         // People counted by a figure are victims, not actors ("police officers were killed").
-        if unit.figures.iter().any(|f| f.start <= a.toks.0 && a.toks.1 <= f.end.max(f.predicate + 1)) && a.generic {
+        if unit
+            .figures
+            .iter()
+            .any(|f| f.start <= a.toks.0 && a.toks.1 <= f.end.max(f.predicate + 1))
+            && a.generic
+        {
             continue;
         }
-        let prev = if a.toks.0 > 0 { doc.norm(a.toks.0 - 1) } else { "" };
+        let prev = if a.toks.0 > 0 {
+            doc.norm(a.toks.0 - 1)
+        } else {
+            ""
+        };
         let role = if matches!(prev, "by" | "from") || a.aircraft {
             ActorRole::Perpetrator
         } else if matches!(prev, "on" | "against" | "targeting" | "with") {
@@ -1211,11 +1761,19 @@ fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input:
             ActorRole::Target
         };
         let claimant = unit.claimant.as_ref().map(|c| c.name.clone());
-        if !d.actors.iter().any(|(x, r, _)| x.name == a.name && x.mention == a.mention && *r == role) {
+        if !d
+            .actors
+            .iter()
+            .any(|(x, r, _)| x.name == a.name && x.mention == a.mention && *r == role)
+        {
             d.actors.push((a.clone(), role, claimant));
         }
     }
-    for id in ann.identities.iter().filter(|m| unit.start <= m.toks.0 && m.toks.0 < unit.end) {
+    for id in ann
+        .identities
+        .iter()
+        .filter(|m| unit.start <= m.toks.0 && m.toks.0 < unit.end)
+    {
         if victim_identity(doc, id) && !d.identities.contains(&id.name) {
             d.identities.push(id.name.clone());
         }
@@ -1232,17 +1790,52 @@ fn merge(state: &mut State, i: usize, unit: &Unit, place: Option<&Place>, input:
 /// Islamist-led government", "Druze militias").
 fn victim_identity(doc: &Doc, m: &IdentityMention) -> bool {
     let next = m.toks.1;
-    let prev = if m.toks.0 > 0 { doc.norm(m.toks.0 - 1) } else { "" };
+    let prev = if m.toks.0 > 0 {
+        doc.norm(m.toks.0 - 1)
+    } else {
+        ""
+    };
     // "Alawite civilians", "majority Alawite village", "the Alawite community".
-    let qualifies_victims = doc.find_at(next, |w| matches!(w, What::Group(_) | What::Kin(_) | What::Cue(Cue::AnaphorNoun))).is_some()
+    let qualifies_victims = doc
+        .find_at(next, |w| {
+            matches!(
+                w,
+                What::Group(_) | What::Kin(_) | What::Cue(Cue::AnaphorNoun)
+            )
+        })
+        .is_some()
         || matches!(
             doc.norm(next),
-            "community" | "communities" | "population" | "sect" | "minority" | "minorities" | "civilians" | "villagers" | "families"
-                | "heartland" | "region" | "regions" | "areas" | "area" | "neighbourhood" | "neighborhood" | "village" | "villages"
-                | "town" | "towns" | "victims" | "worshippers" | "pilgrims" | "refugees"
+            "community"
+                | "communities"
+                | "population"
+                | "sect"
+                | "minority"
+                | "minorities"
+                | "civilians"
+                | "villagers"
+                | "families"
+                | "heartland"
+                | "region"
+                | "regions"
+                | "areas"
+                | "area"
+                | "neighbourhood"
+                | "neighborhood"
+                | "village"
+                | "villages"
+                | "town"
+                | "towns"
+                | "victims"
+                | "worshippers"
+                | "pilgrims"
+                | "refugees"
         );
     // "killings of Alawites", "massacre of Alawites", "revenge killings against Alawites".
-    let object = matches!(prev, "of" | "against" | "targeting" | "killing" | "killed" | "murdering" | "targeted");
+    let object = matches!(
+        prev,
+        "of" | "against" | "targeting" | "killing" | "killed" | "murdering" | "targeted"
+    );
     qualifies_victims || object
 }
 
@@ -1258,7 +1851,11 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
         let place = state.drafts[i].place.clone();
         let agg = state.drafts[i].aggregate;
         let target = state.drafts.iter().enumerate().position(|(j, d)| {
-            j != i && !d.weak && !d.dropped && d.family.fits(fam) && d.aggregate == agg
+            j != i
+                && !d.weak
+                && !d.dropped
+                && d.family.fits(fam)
+                && d.aggregate == agg
                 && match (&place, &d.place) {
                     (Some(a), Some(b)) => a.place.distance_km(&b.place) <= 30.0,
                     _ => true,
@@ -1270,7 +1867,11 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
             d.triggers.extend(w.triggers);
             d.figures.extend(w.figures);
             for a in w.actors {
-                if !d.actors.iter().any(|(x, r, _)| x.name == a.0.name && *r == a.1) {
+                if !d
+                    .actors
+                    .iter()
+                    .any(|(x, r, _)| x.name == a.0.name && *r == a.1)
+                {
                     d.actors.push(a);
                 }
             }
@@ -1291,23 +1892,37 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
             *identity_counts.entry(id.clone()).or_default() += 1;
         }
     }
-    let dominant = identity_counts.iter().max_by_key(|(_, n)| **n).filter(|(_, n)| **n >= 2).map(|(k, _)| k.clone());
+    let dominant = identity_counts
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .filter(|(_, n)| **n >= 2)
+        .map(|(k, _)| k.clone());
 
     // Aggregates: their region and their days.
     let local: Vec<(Place, DateRange, Family)> = state
         .drafts
         .iter()
         .filter(|d| !d.dropped && !d.aggregate)
-        .filter_map(|d| d.place.as_ref().map(|p| (p.place.clone(), d.date, d.family)))
+        .filter_map(|d| {
+            d.place
+                .as_ref()
+                .map(|p| (p.place.clone(), d.date, d.family))
+        })
         .collect();
-    for d in state.drafts.iter_mut().filter(|d| !d.dropped && d.aggregate) {
+    for d in state
+        .drafts
+        .iter_mut()
+        .filter(|d| !d.dropped && d.aggregate)
+    {
         if d.place.is_none() {
             d.place = aggregate_place(input, d, &local).map(|place| PlaceChoice { place });
         }
         // The days of its local incidents, when they are recent and near its own days.
         let recent = |r: &DateRange| {
             r.bounds().is_some_and(|(_, end)| {
-                input.published.is_none_or(|p| end >= add_days(p, -(input.config.historical_after_days as i64)))
+                input.published.is_none_or(|p| {
+                    end >= add_days(p, -(input.config.historical_after_days as i64))
+                })
             })
         };
         let days: Vec<DateRange> = local
@@ -1316,23 +1931,40 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
             .map(|(_, r, _)| *r)
             .filter(|r| !d.date.is_known() || d.date.overlaps(r, 3))
             .collect();
-        if !d.date_explicit || d.date.precision != DatePrecision::Day {
-            if let Some(first) = days.first() {
+        if (!d.date_explicit || d.date.precision != DatePrecision::Day)
+            && let Some(first) = days.first()
+        {
+            {
                 let mut u = *first;
                 for r in &days[1..] {
                     u = union(&u, r);
                 }
-                d.date = if d.date.is_known() && d.date_explicit { union(&d.date, &u) } else { u };
+                d.date = if d.date.is_known() && d.date_explicit {
+                    union(&d.date, &u)
+                } else {
+                    u
+                };
             }
         }
     }
 
     // A report that names no event place but its dateline ("LITTLE ROCK, Ark. --"): its
     // placeless incidents happened there.
-    let any_place = state.drafts.iter().any(|d| !d.dropped && !d.aggregate && d.place.is_some());
-    let dateline = input.places.iter().find(|p| p.role == PlaceRole::Dateline && !is_coarse(&p.place)).map(|p| p.place.clone());
+    let any_place = state
+        .drafts
+        .iter()
+        .any(|d| !d.dropped && !d.aggregate && d.place.is_some());
+    let dateline = input
+        .places
+        .iter()
+        .find(|p| p.role == PlaceRole::Dateline && !is_coarse(&p.place))
+        .map(|p| p.place.clone());
     if !any_place && let Some(p) = dateline {
-        for d in state.drafts.iter_mut().filter(|d| !d.dropped && !d.aggregate && d.place.is_none()) {
+        for d in state
+            .drafts
+            .iter_mut()
+            .filter(|d| !d.dropped && !d.aggregate && d.place.is_none())
+        {
             d.place = Some(PlaceChoice { place: p.clone() });
         }
     }
@@ -1340,7 +1972,10 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
     for d in state.drafts.into_iter().filter(|d| !d.dropped) {
         let first_sentence = d.sentences.iter().copied().min().unwrap_or(0);
         let Some(place) = d.place.as_ref().map(|p| p.place.clone()) else {
-            diagnostics.push(Diagnostic::new("no_place", "an incident without a place was left out"));
+            diagnostics.push(Diagnostic::new(
+                "no_place",
+                "an incident without a place was left out",
+            ));
             continue;
         };
         let mut date = d.date;
@@ -1352,7 +1987,9 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
             date = DateRange::between(add_days(p, -7), p, DatePrecision::Week);
         }
         let historical = match (date.bounds(), input.published) {
-            (Some((_, end)), Some(p)) => end < add_days(p, -(input.config.historical_after_days as i64)),
+            (Some((_, end)), Some(p)) => {
+                end < add_days(p, -(input.config.historical_after_days as i64))
+            }
             _ => d.historical_cue,
         };
         if historical && !d.date.is_known() {
@@ -1361,7 +1998,10 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
         if let (Some((start, _)), Some(p)) = (date.bounds(), input.published)
             && start > add_days(p, 1)
         {
-            diagnostics.push(Diagnostic::new("future", "an incident dated after publication was left out"));
+            diagnostics.push(Diagnostic::new(
+                "future",
+                "an incident dated after publication was left out",
+            ));
             continue;
         }
         let (event_type, sub_event_type) = event_type(&d);
@@ -1399,7 +2039,10 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
             .iter()
             .map(|&si| {
                 let span = doc.sentences[si].span;
-                Evidence { span, text: doc.body[span.start..span.end].to_string() }
+                Evidence {
+                    span,
+                    text: doc.body[span.start..span.end].to_string(),
+                }
             })
             .collect();
         out.push((
@@ -1432,23 +2075,49 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
 
 /// The region of an aggregate: a region named with it, a region named in the report near its
 /// local incidents, the area of those incidents, or the country.
-fn aggregate_place(input: &Input, d: &Draft, local: &[(Place, DateRange, Family)]) -> Option<Place> {
-    let regions = |p: &Place| matches!(p.precision, PlacePrecision::Region | PlacePrecision::Admin1);
-    if let Some(p) = d.coarse_places.iter().find(|p| p.precision == PlacePrecision::Region) {
+fn aggregate_place(
+    input: &Input,
+    d: &Draft,
+    local: &[(Place, DateRange, Family)],
+) -> Option<Place> {
+    let regions =
+        |p: &Place| matches!(p.precision, PlacePrecision::Region | PlacePrecision::Admin1);
+    if let Some(p) = d
+        .coarse_places
+        .iter()
+        .find(|p| p.precision == PlacePrecision::Region)
+    {
         return Some(p.clone());
     }
-    let members: Vec<&Place> = local.iter().filter(|(_, _, f)| f.fits(d.family) || f.violent()).map(|(p, _, _)| p).collect();
+    let members: Vec<&Place> = local
+        .iter()
+        .filter(|(_, _, f)| f.fits(d.family) || f.violent())
+        .map(|(p, _, _)| p)
+        .collect();
     let centroid = (!members.is_empty()).then(|| {
         let n = members.len() as f64;
-        (members.iter().map(|p| p.lat).sum::<f64>() / n, members.iter().map(|p| p.lon).sum::<f64>() / n)
+        (
+            members.iter().map(|p| p.lat).sum::<f64>() / n,
+            members.iter().map(|p| p.lon).sum::<f64>() / n,
+        )
     });
-    let named: Vec<&PlaceRef> = input.places.iter().filter(|p| !p.modifier && p.place.precision == PlacePrecision::Region).collect();
+    let named: Vec<&PlaceRef> = input
+        .places
+        .iter()
+        .filter(|p| !p.modifier && p.place.precision == PlacePrecision::Region)
+        .collect();
     if let Some(p) = named
         .iter()
-        .filter(|p| centroid.is_none_or(|(la, lo)| haversine_km(la, lo, p.place.lat, p.place.lon) < 150.0))
+        .filter(|p| {
+            centroid.is_none_or(|(la, lo)| haversine_km(la, lo, p.place.lat, p.place.lon) < 150.0)
+        })
         .min_by(|a, b| {
-            let da = centroid.map_or(0.0, |(la, lo)| haversine_km(la, lo, a.place.lat, a.place.lon));
-            let db = centroid.map_or(0.0, |(la, lo)| haversine_km(la, lo, b.place.lat, b.place.lon));
+            let da = centroid.map_or(0.0, |(la, lo)| {
+                haversine_km(la, lo, a.place.lat, a.place.lon)
+            });
+            let db = centroid.map_or(0.0, |(la, lo)| {
+                haversine_km(la, lo, b.place.lat, b.place.lon)
+            });
             da.total_cmp(&db)
         })
     {
@@ -1458,7 +2127,10 @@ fn aggregate_place(input: &Input, d: &Draft, local: &[(Place, DateRange, Family)
         return Some(p.clone());
     }
     if let Some((lat, lon)) = centroid {
-        let spread = members.iter().map(|p| haversine_km(lat, lon, p.lat, p.lon)).fold(0.0, f64::max);
+        let spread = members
+            .iter()
+            .map(|p| haversine_km(lat, lon, p.lat, p.lon))
+            .fold(0.0, f64::max);
         if spread <= 150.0 {
             let mut names: Vec<&str> = Vec::new();
             for m in &members {
@@ -1500,7 +2172,10 @@ fn figures_of(doc: &Doc, d: &Draft) -> BTreeMap<FigureKind, Figure> {
             span,
             report: None,
             published: None,
-            claimant_mention: claimant.as_ref().filter(|c| c.mention != c.name).map(|c| c.mention.clone()),
+            claimant_mention: claimant
+                .as_ref()
+                .filter(|c| c.mention != c.name)
+                .map(|c| c.mention.clone()),
             superseded: false,
             partisan: claimant.as_ref().is_some_and(|c| c.partisan),
         };
@@ -1522,7 +2197,10 @@ fn figures_of(doc: &Doc, d: &Draft) -> BTreeMap<FigureKind, Figure> {
         fig.rationale = Some(if fig.claims.len() == 1 {
             "the only figure the report gives".to_string()
         } else {
-            format!("the largest of the {} figures the report gives", fig.claims.len())
+            format!(
+                "the largest of the {} figures the report gives",
+                fig.claims.len()
+            )
         });
     }
     out

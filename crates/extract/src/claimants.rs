@@ -24,9 +24,15 @@ pub struct ClaimantMention {
 }
 
 fn is_boundary(doc: &Doc, k: usize) -> bool {
-    (doc.is_punct(k) && matches!(doc.norm(k), "." | ";" | ":" | "\"" | "(" | ")" | "?" | "!" | "-"))
+    (doc.is_punct(k)
+        && matches!(
+            doc.norm(k),
+            "." | ";" | ":" | "\"" | "(" | ")" | "?" | "!" | "-"
+        ))
         || doc
-            .find_at(k, |w| matches!(w, What::Cue(Cue::Subordinator | Cue::Relative)))
+            .find_at(k, |w| {
+                matches!(w, What::Cue(Cue::Subordinator | Cue::Relative))
+            })
             .is_some()
         || matches!(doc.norm(k), "that" | "and" | "but")
 }
@@ -39,14 +45,41 @@ fn trim(doc: &Doc, mut a: usize, mut b: usize) -> (usize, usize) {
     while b > a
         && (doc.is_punct(b - 1)
             || doc.is_number(b - 1)
-            || matches!(doc.norm(b - 1), "has" | "had" | "have" | "also" | "later" | "then" | "further" | "again" | "was" | "were" | "is" | "are" | "been" | "be" | "did" | "does" | "do" | "had been" | "who"))
+            || matches!(
+                doc.norm(b - 1),
+                "has"
+                    | "had"
+                    | "have"
+                    | "also"
+                    | "later"
+                    | "then"
+                    | "further"
+                    | "again"
+                    | "was"
+                    | "were"
+                    | "is"
+                    | "are"
+                    | "been"
+                    | "be"
+                    | "did"
+                    | "does"
+                    | "do"
+                    | "had been"
+                    | "who"
+            ))
     {
         b -= 1;
     }
     (a, b)
 }
 
-fn make(doc: &Doc, lexicon: &Lexicon, a: usize, b: usize, sentence: usize) -> Option<ClaimantMention> {
+fn make(
+    doc: &Doc,
+    lexicon: &Lexicon,
+    a: usize,
+    b: usize,
+    sentence: usize,
+) -> Option<ClaimantMention> {
     let (a, b) = trim(doc, a, b);
     if a >= b || b - a > 14 {
         return None;
@@ -55,7 +88,9 @@ fn make(doc: &Doc, lexicon: &Lexicon, a: usize, b: usize, sentence: usize) -> Op
     // Observatory for Human Rights").
     for k in a..b {
         if let Some(h) = doc.find_within(k, b, |w| matches!(w, What::ClaimKnown(_))) {
-            let What::ClaimKnown(i) = h.what else { unreachable!() };
+            let What::ClaimKnown(i) = h.what else {
+                unreachable!()
+            };
             let known = &lexicon.claimants[i as usize];
             return Some(ClaimantMention {
                 toks: (a, b),
@@ -80,14 +115,25 @@ fn make(doc: &Doc, lexicon: &Lexicon, a: usize, b: usize, sentence: usize) -> Op
         }
     }
     let name = parts.iter().copied().find(|&(x, y)| {
-        y - x >= 2 && y - x <= 5 && (x..y).all(|k| doc.is_proper(k) || matches!(doc.norm(k), "al" | "el" | "bin" | "ibn" | "abu" | "abdul" | "de" | "van"))
+        y - x >= 2
+            && y - x <= 5
+            && (x..y).all(|k| {
+                doc.is_proper(k)
+                    || matches!(
+                        doc.norm(k),
+                        "al" | "el" | "bin" | "ibn" | "abu" | "abdul" | "de" | "van"
+                    )
+            })
     });
     let (x, y) = name.or_else(|| parts.last().copied())?;
     let text = doc.text(x, y).to_string();
     if text.is_empty() {
         return None;
     }
-    let anonymous = (x..y).any(|k| doc.find_within(k, y, |w| matches!(w, What::ClaimAnonymous)).is_some());
+    let anonymous = (x..y).any(|k| {
+        doc.find_within(k, y, |w| matches!(w, What::ClaimAnonymous))
+            .is_some()
+    });
     // A claimant is someone: a name, an anonymous source, a pronoun or an actor; not "following"
     // in "following reports of".
     let someone = anonymous
@@ -95,7 +141,13 @@ fn make(doc: &Doc, lexicon: &Lexicon, a: usize, b: usize, sentence: usize) -> Op
             doc.is_proper(k)
                 || doc
                     .find_within(k, y, |w| {
-                        matches!(w, What::ClaimPronoun | What::Generic(_) | What::Actor(..) | What::Group(_))
+                        matches!(
+                            w,
+                            What::ClaimPronoun
+                                | What::Generic(_)
+                                | What::Actor(..)
+                                | What::Group(_)
+                        )
                     })
                     .is_some()
         })
@@ -109,7 +161,12 @@ fn make(doc: &Doc, lexicon: &Lexicon, a: usize, b: usize, sentence: usize) -> Op
                 h.end() == y
                     && matches!(
                         h.what,
-                        What::ClaimAnonymous | What::ClaimPronoun | What::ClaimKnown(_) | What::Generic(_) | What::Actor(..) | What::Group(_)
+                        What::ClaimAnonymous
+                            | What::ClaimPronoun
+                            | What::ClaimKnown(_)
+                            | What::Generic(_)
+                            | What::Actor(..)
+                            | What::Group(_)
                     )
             })
         })
@@ -142,7 +199,12 @@ pub fn find_claimant(
         if let Some(cue) = doc.find_within(k, e, |w| matches!(w, What::ClaimCue)) {
             let a = cue.end();
             let mut b = a;
-            while b < e && b < a + 12 && !(doc.toks.is_punct(b, ",") || is_boundary(doc, b) || doc.find_at(b, |w| matches!(w, What::ClaimVerb)).is_some()) {
+            while b < e
+                && b < a + 12
+                && !(doc.toks.is_punct(b, ",")
+                    || is_boundary(doc, b)
+                    || doc.find_at(b, |w| matches!(w, What::ClaimVerb)).is_some())
+            {
                 b += 1;
             }
             if let Some(c) = make(doc, lexicon, a, b, sentence) {
@@ -157,13 +219,34 @@ pub fn find_claimant(
         };
         // A noun, not a verb: "following reports of", "the claims".
         if k > s
-            && matches!(doc.norm(k - 1), "the" | "of" | "following" | "amid" | "after" | "these" | "such" | "their" | "its" | "his" | "her" | "a" | "an" | "unconfirmed" | "media" | "news")
+            && matches!(
+                doc.norm(k - 1),
+                "the"
+                    | "of"
+                    | "following"
+                    | "amid"
+                    | "after"
+                    | "these"
+                    | "such"
+                    | "their"
+                    | "its"
+                    | "his"
+                    | "her"
+                    | "a"
+                    | "an"
+                    | "unconfirmed"
+                    | "media"
+                    | "news"
+            )
         {
             continue;
         }
         // Inverted after a quotation or a comma: "..., said Hassan Harfoush, an Alawite ...".
-        let inverted = matches!(doc.norm(k), "said" | "says" | "added" | "adds" | "explained" | "stated" | "noted" | "wrote")
-            && (k == s || doc.toks.is_punct(k - 1, "\"") || doc.toks.is_punct(k - 1, ","));
+        let inverted =
+            matches!(
+                doc.norm(k),
+                "said" | "says" | "added" | "adds" | "explained" | "stated" | "noted" | "wrote"
+            ) && (k == s || doc.toks.is_punct(k - 1, "\"") || doc.toks.is_punct(k - 1, ","));
         if inverted {
             let a = verb.end();
             let mut b = a;
@@ -207,7 +290,11 @@ pub fn find_claimant(
 }
 
 /// A pronoun or a generic reference ("he", "the organization") stands for the last claimant.
-fn resolve_pronoun(doc: &Doc, c: ClaimantMention, previous: Option<&ClaimantMention>) -> Option<ClaimantMention> {
+fn resolve_pronoun(
+    doc: &Doc,
+    c: ClaimantMention,
+    previous: Option<&ClaimantMention>,
+) -> Option<ClaimantMention> {
     let (a, b) = c.toks;
     let pronoun = doc
         .find_within(a, b, |w| matches!(w, What::ClaimPronoun))

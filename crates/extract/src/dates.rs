@@ -174,8 +174,12 @@ impl Scan<'_, '_> {
         if i >= self.end {
             return None;
         }
-        let hit = self.doc.find_within(i, self.end, |w| matches!(w, What::Month(_)))?;
-        let What::Month(m) = hit.what else { return None };
+        let hit = self
+            .doc
+            .find_within(i, self.end, |w| matches!(w, What::Month(_)))?;
+        let What::Month(m) = hit.what else {
+            return None;
+        };
         let mut next = hit.end();
         // "Jan." / "Sept."
         if self.doc.toks.is_punct(next, ".") && self.doc.norm(i).len() <= 4 {
@@ -188,8 +192,12 @@ impl Scan<'_, '_> {
         if i >= self.end {
             return None;
         }
-        let hit = self.doc.find_within(i, self.end, |w| matches!(w, What::Weekday(_)))?;
-        let What::Weekday(d) = hit.what else { return None };
+        let hit = self
+            .doc
+            .find_within(i, self.end, |w| matches!(w, What::Weekday(_)))?;
+        let What::Weekday(d) = hit.what else {
+            return None;
+        };
         Some((d, hit.end()))
     }
 
@@ -200,13 +208,20 @@ impl Scan<'_, '_> {
         let hit = self
             .doc
             .find_ending_at(i, 2, |w| matches!(w, What::DateModifier(_)))?;
-        let What::DateModifier(m) = hit.what else { return None };
+        let What::DateModifier(m) = hit.what else {
+            return None;
+        };
         Some((m, hit.start as usize))
     }
 }
 
 /// Finds the date expressions of tokens `start..end` (one sentence).
-pub fn find_dates(doc: &Doc, start: usize, end: usize, published: Option<Date>) -> Vec<DateMention> {
+pub fn find_dates(
+    doc: &Doc,
+    start: usize,
+    end: usize,
+    published: Option<Date>,
+) -> Vec<DateMention> {
     let scan = Scan {
         doc,
         published,
@@ -229,7 +244,10 @@ pub fn find_dates(doc: &Doc, start: usize, end: usize, published: Option<Date>) 
         if since
             && let (Some(s), Some(p)) = (m.range.start, published)
             && s <= p
-            && matches!(m.kind, DateKind::Explicit | DateKind::Weekday | DateKind::Month)
+            && matches!(
+                m.kind,
+                DateKind::Explicit | DateKind::Weekday | DateKind::Month
+            )
         {
             m.range = DateRange::between(s, p, DatePrecision::Range);
             m.since = true;
@@ -258,7 +276,13 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
         && let (Some(m), Some(d)) = (scan.number(i + 1), scan.number(i + 2))
         && let Ok(date) = Date::new(y, m as i8, d as i8)
     {
-        return Some(mention(doc, i, i + 3, DateRange::day(date), DateKind::Explicit));
+        return Some(mention(
+            doc,
+            i,
+            i + 3,
+            DateRange::day(date),
+            DateKind::Explicit,
+        ));
     }
     // "7 March 2025", "7th of March", "23 Aug 88", "6-8 March".
     if let Some((day, next)) = scan.day_at(i) {
@@ -266,7 +290,8 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
         let mut day_end = None;
         // "6-8 March", "6 to 8 March", "6 and 7 March"
         if let Some((d2, n2)) = scan.day_at(j + 1).filter(|_| {
-            doc.toks.list.get(j + 1).is_some_and(|t| t.joined) || matches!(doc.norm(j), "to" | "and" | "-")
+            doc.toks.list.get(j + 1).is_some_and(|t| t.joined)
+                || matches!(doc.norm(j), "to" | "and" | "-")
         }) {
             day_end = Some(d2);
             j = n2;
@@ -296,7 +321,10 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
         if let Some((day, after_day)) = scan.day_at(next) {
             let mut j = after_day;
             let mut day_end = None;
-            if let Some((d2, n2)) = scan.day_at(j).filter(|_| doc.toks.list.get(j).is_some_and(|t| t.joined)) {
+            if let Some((d2, n2)) = scan
+                .day_at(j)
+                .filter(|_| doc.toks.list.get(j).is_some_and(|t| t.joined))
+            {
                 day_end = Some(d2);
                 j = n2;
             } else if matches!(doc.norm(j), "to" | "and" | "-")
@@ -332,8 +360,19 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
             || (i > start
                 && matches!(
                     doc.norm(i - 1),
-                    "in" | "since" | "early" | "late" | "mid" | "of" | "during" | "until" | "by"
-                        | "from" | "throughout" | "before" | "after" | "end"
+                    "in" | "since"
+                        | "early"
+                        | "late"
+                        | "mid"
+                        | "of"
+                        | "during"
+                        | "until"
+                        | "by"
+                        | "from"
+                        | "throughout"
+                        | "before"
+                        | "after"
+                        | "end"
                 ));
         if !cued {
             return None;
@@ -367,7 +406,11 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
             return None;
         }
         // "March 7, a Friday" or "March 7, Friday": the written date before it decides.
-        let k = if i > start && doc.norm(i - 1) == "a" { i - 1 } else { i };
+        let k = if i > start && doc.norm(i - 1) == "a" {
+            i - 1
+        } else {
+            i
+        };
         if k >= start + 2 && doc.toks.is_punct(k - 1, ",") && doc.is_number(k - 2) {
             return None;
         }
@@ -375,7 +418,11 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
             .modifier_before(i, start)
             .map_or((None, i), |(m, at)| (Some(m), at));
         let mut end = next;
-        while end < scan.end && doc.find_within(end, scan.end, |w| matches!(w, What::DayPart)).is_some() {
+        while end < scan.end
+            && doc
+                .find_within(end, scan.end, |w| matches!(w, What::DayPart))
+                .is_some()
+        {
             end += 1;
         }
         let p = published?;
@@ -393,7 +440,11 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
                 day2 = add_days(day2, 7)?.min(p);
             }
             let mut e = n2;
-            while e < scan.end && doc.find_within(e, scan.end, |w| matches!(w, What::DayPart)).is_some() {
+            while e < scan.end
+                && doc
+                    .find_within(e, scan.end, |w| matches!(w, What::DayPart))
+                    .is_some()
+            {
                 e += 1;
             }
             return Some(mention(
@@ -404,7 +455,13 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
                 DateKind::Weekday,
             ));
         }
-        return Some(mention(doc, from, end, DateRange::day(day), DateKind::Weekday));
+        return Some(mention(
+            doc,
+            from,
+            end,
+            DateRange::day(day),
+            DateKind::Weekday,
+        ));
     }
     // Relative days and periods.
     if let Some(hit) = doc.find_within(i, scan.end, |w| {
@@ -430,7 +487,9 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
         && let Some(unit) = doc.find_within(next, scan.end, |w| matches!(w, What::AgoUnit(_)))
         && doc.norm(unit.end()) == "ago"
     {
-        let What::AgoUnit(days) = unit.what else { return None };
+        let What::AgoUnit(days) = unit.what else {
+            return None;
+        };
         let range = match published {
             Some(p) => DateRange::day(add_days(p, -(n as i64 * days as i64))?),
             None => DateRange::unknown(),
@@ -444,8 +503,14 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
             matches!(w, What::Cue(Cue::RelAfter | Cue::RelBefore))
         })
     {
-        let What::AgoUnit(days) = unit.what else { return None };
-        let sign = if matches!(rel.what, What::Cue(Cue::RelAfter)) { 1 } else { -1 };
+        let What::AgoUnit(days) = unit.what else {
+            return None;
+        };
+        let sign = if matches!(rel.what, What::Cue(Cue::RelAfter)) {
+            1
+        } else {
+            -1
+        };
         return Some(mention(
             doc,
             i,
@@ -454,25 +519,53 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
             DateKind::RelativeEvent(sign * (n as i32) * days as i32),
         ));
     }
-    if matches!(doc.norm(i), "the") && matches!(doc.norm(i + 1), "next" | "following") && doc.norm(i + 2) == "day" {
-        return Some(mention(doc, i, i + 3, DateRange::unknown(), DateKind::RelativeEvent(1)));
+    if matches!(doc.norm(i), "the")
+        && matches!(doc.norm(i + 1), "next" | "following")
+        && doc.norm(i + 2) == "day"
+    {
+        return Some(mention(
+            doc,
+            i,
+            i + 3,
+            DateRange::unknown(),
+            DateKind::RelativeEvent(1),
+        ));
     }
     if let Some(hit) = doc.find_within(i, scan.end, |w| matches!(w, What::Cue(Cue::RelSameDay))) {
-        return Some(mention(doc, i, hit.end(), DateRange::unknown(), DateKind::RelativeEvent(0)));
+        return Some(mention(
+            doc,
+            i,
+            hit.end(),
+            DateRange::unknown(),
+            DateKind::RelativeEvent(0),
+        ));
     }
     // "for the third consecutive day"
     if doc.norm(i) == "the"
         && let Some(ord) = doc.find_within(i + 1, scan.end, |w| matches!(w, What::Ordinal(_)))
-        && matches!(doc.norm(ord.end()), "consecutive" | "straight" | "successive")
+        && matches!(
+            doc.norm(ord.end()),
+            "consecutive" | "straight" | "successive"
+        )
         && doc.norm(ord.end() + 1) == "day"
     {
-        let What::Ordinal(n) = ord.what else { return None };
-        return Some(mention(doc, i, ord.end() + 2, DateRange::unknown(), DateKind::Streak(n)));
+        let What::Ordinal(n) = ord.what else {
+            return None;
+        };
+        return Some(mention(
+            doc,
+            i,
+            ord.end() + 2,
+            DateRange::unknown(),
+            DateKind::Streak(n),
+        ));
     }
     // A year after a cue: "in 2012", "since 2011", "the year 2014", "mid-2015".
     if let Some((year, end)) = scan.year_at(i, false)
         && i > start
-        && (doc.find_ending_at(i, 1, |w| matches!(w, What::YearCue)).is_some())
+        && (doc
+            .find_ending_at(i, 1, |w| matches!(w, What::YearCue))
+            .is_some())
         && !doc.toks.list.get(end).is_some_and(|t| t.joined)
     {
         // Not a count ("in 2012 people"): a year is not followed by a noun it counts.
@@ -495,7 +588,10 @@ fn small_count(doc: &Doc, i: usize, end: usize) -> Option<(u32, usize)> {
     if let Some(n) = doc.number_value(i).filter(|n| *n <= 366) {
         return Some((n as u32, i + 1));
     }
-    match doc.find_within(i, end, |w| matches!(w, What::NumUnit(_)))?.what {
+    match doc
+        .find_within(i, end, |w| matches!(w, What::NumUnit(_)))?
+        .what
+    {
         What::NumUnit(n) if n > 0 => Some((n as u32, i + 1)),
         _ => None,
     }
@@ -531,15 +627,19 @@ fn period_range(period: Period, p: Date) -> Option<DateRange> {
     let monday = add_days(p, -monday_zero(p))?;
     Some(match period {
         Period::ThisWeek => DateRange::between(monday, p, DatePrecision::Week),
-        Period::LastWeek => {
-            DateRange::between(add_days(monday, -7)?, add_days(monday, -1)?, DatePrecision::Week)
-        }
+        Period::LastWeek => DateRange::between(
+            add_days(monday, -7)?,
+            add_days(monday, -1)?,
+            DatePrecision::Week,
+        ),
         Period::ThisMonth => DateRange::between(p.first_of_month(), p, DatePrecision::Month),
         Period::LastMonth => {
             let last = add_days(p.first_of_month(), -1)?;
             DateRange::between(last.first_of_month(), last, DatePrecision::Month)
         }
-        Period::ThisYear => DateRange::between(Date::new(p.year(), 1, 1).ok()?, p, DatePrecision::Year),
+        Period::ThisYear => {
+            DateRange::between(Date::new(p.year(), 1, 1).ok()?, p, DatePrecision::Year)
+        }
         Period::LastYear => year_range(p.year() - 1)?,
         Period::Weekend => {
             // The most recent Saturday and Sunday on or before publication.

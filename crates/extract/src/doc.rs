@@ -36,8 +36,11 @@ pub struct Doc<'a> {
 impl<'a> Doc<'a> {
     pub fn new(body: &'a str, lexicon: &Lexicon) -> Doc<'a> {
         let toks = tokenize(body);
-        let words: Vec<&crate::tokens::Token> =
-            toks.list.iter().filter(|t| t.shape == Shape::Word).collect();
+        let words: Vec<&crate::tokens::Token> = toks
+            .list
+            .iter()
+            .filter(|t| t.shape == Shape::Word)
+            .collect();
         let caps = words.iter().filter(|t| t.all_caps).count();
         let all_caps = words.len() >= 20 && caps * 10 >= words.len() * 7;
         let hits = lexicon.index.find_all(body, &toks, all_caps);
@@ -154,7 +157,12 @@ impl<'a> Doc<'a> {
         f: impl Fn(&What) -> bool,
     ) -> Option<Hit> {
         let lo = end.saturating_sub(max_len);
-        (lo..end).find_map(|s| self.hits_at(s).iter().find(|h| h.end() == end && f(&h.what)).copied())
+        (lo..end).find_map(|s| {
+            self.hits_at(s)
+                .iter()
+                .find(|h| h.end() == end && f(&h.what))
+                .copied()
+        })
     }
 
     pub fn norm(&self, i: usize) -> &str {

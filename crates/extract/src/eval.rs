@@ -89,23 +89,41 @@ pub struct GoldReport {
 
 /// Reads every per-report gold file (`<doc>.json` with an `incidents` list) of a folder.
 pub fn load_gold_dir(dir: &Path) -> Result<BTreeMap<String, GoldReport>, EvalError> {
-    let io = |e: std::io::Error| EvalError::Io { path: dir.display().to_string(), source: e };
+    let io = |e: std::io::Error| EvalError::Io {
+        path: dir.display().to_string(),
+        source: e,
+    };
     let mut out = BTreeMap::new();
-    let mut names: Vec<_> = std::fs::read_dir(dir).map_err(io)?.filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     names.sort();
     for path in names {
         if path.extension().is_none_or(|e| e != "json") {
             continue;
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| EvalError::Io { path: path.display().to_string(), source: e })?;
+        let text = std::fs::read_to_string(&path).map_err(|e| EvalError::Io {
+            path: path.display().to_string(),
+            source: e,
+        })?;
         let value: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| EvalError::Json { path: path.display().to_string(), source: e })?;
+            serde_json::from_str(&text).map_err(|e| EvalError::Json {
+                path: path.display().to_string(),
+                source: e,
+            })?;
         if value.get("incidents").is_none() {
             continue; // not a per-report gold file (links.json)
         }
-        let gold: GoldReport =
-            serde_json::from_value(value).map_err(|e| EvalError::Json { path: path.display().to_string(), source: e })?;
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let gold: GoldReport = serde_json::from_value(value).map_err(|e| EvalError::Json {
+            path: path.display().to_string(),
+            source: e,
+        })?;
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         out.insert(stem, gold);
     }
     Ok(out)
@@ -150,7 +168,12 @@ fn normalise(s: &str) -> std::collections::BTreeSet<String> {
         t = t.replace(ch, " ");
     }
     t.split_whitespace()
-        .filter(|w| !matches!(*w, "al" | "el" | "the" | "a" | "of" | "and" | "forces" | "front"))
+        .filter(|w| {
+            !matches!(
+                *w,
+                "al" | "el" | "the" | "a" | "of" | "and" | "forces" | "front"
+            )
+        })
         .map(str::to_string)
         .collect()
 }
@@ -179,7 +202,10 @@ fn figure_of(m: &Mention, kind: FigureKind) -> Option<(Option<u64>, Option<u64>,
     m.figures.get(&kind).map(|f| (f.best, f.low, f.high))
 }
 
-fn figure_ok(pred: Option<(Option<u64>, Option<u64>, Option<u64>)>, gold: &Option<GoldFigure>) -> Option<bool> {
+fn figure_ok(
+    pred: Option<(Option<u64>, Option<u64>, Option<u64>)>,
+    gold: &Option<GoldFigure>,
+) -> Option<bool> {
     let g = gold.as_ref().filter(|g| g.stated)?;
     let Some((best, low, high)) = pred else {
         return Some(false);
@@ -190,7 +216,10 @@ fn figure_ok(pred: Option<(Option<u64>, Option<u64>, Option<u64>)>, gold: &Optio
     Some(g.low.is_none_or(|lo| best >= lo) && g.high.is_none_or(|hi| best <= hi))
 }
 
-fn invented(pred: Option<(Option<u64>, Option<u64>, Option<u64>)>, gold: &Option<GoldFigure>) -> bool {
+fn invented(
+    pred: Option<(Option<u64>, Option<u64>, Option<u64>)>,
+    gold: &Option<GoldFigure>,
+) -> bool {
     if gold.as_ref().is_some_and(|g| g.stated) {
         return false;
     }
@@ -258,12 +287,19 @@ pub struct Counts {
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 { f64::NAN } else { a as f64 / b as f64 }
+    if b == 0 {
+        f64::NAN
+    } else {
+        a as f64 / b as f64
+    }
 }
 
 /// Scores predictions (incident mentions by report key) against gold reports (by the same key).
 /// Returns the scores and one block of lines per report (hits, misses, false positives).
-pub fn score(predictions: &BTreeMap<String, Vec<Mention>>, gold: &BTreeMap<String, GoldReport>) -> (Scores, Vec<String>) {
+pub fn score(
+    predictions: &BTreeMap<String, Vec<Mention>>,
+    gold: &BTreeMap<String, GoldReport>,
+) -> (Scores, Vec<String>) {
     let mut t = Counts::default();
     let mut dist: Vec<f64> = Vec::new();
     let mut lines = Vec::new();
@@ -279,12 +315,23 @@ pub fn score(predictions: &BTreeMap<String, Vec<Mention>>, gold: &BTreeMap<Strin
         for (i, p) in plist.iter().enumerate() {
             for (j, gi) in glist.iter().enumerate() {
                 if let Some(s) = match_score(p, gi) {
-                    let prio = if !gi.historical && gi.core { 0 } else if !gi.historical { 1 } else { 2 };
+                    let prio = if !gi.historical && gi.core {
+                        0
+                    } else if !gi.historical {
+                        1
+                    } else {
+                        2
+                    };
                     pairs.push((prio, s, i, j));
                 }
             }
         }
-        pairs.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
+        pairs.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then(a.2.cmp(&b.2))
+                .then(a.3.cmp(&b.3))
+        });
         let mut used_p = vec![false; plist.len()];
         let mut used_g = vec![false; glist.len()];
         let mut matched: BTreeMap<usize, (usize, f64)> = BTreeMap::new();
@@ -320,7 +367,9 @@ pub fn score(predictions: &BTreeMap<String, Vec<Mention>>, gold: &BTreeMap<Strin
                 dist.push(d);
                 t.type_n += 1;
                 let code = p.event_type.code();
-                if gi.event_type.as_deref() == Some(code) || gi.event_type_alt.iter().any(|a| a == code) {
+                if gi.event_type.as_deref() == Some(code)
+                    || gi.event_type_alt.iter().any(|a| a == code)
+                {
                     t.type_ok += 1;
                 }
                 let gint = gold_interval(&gi.date);
@@ -333,7 +382,11 @@ pub fn score(predictions: &BTreeMap<String, Vec<Mention>>, gold: &BTreeMap<Strin
                         t.date_ok += 1;
                     }
                 }
-                for (kind, gf) in [(FigureKind::Killed, &gi.killed), (FigureKind::Injured, &gi.injured), (FigureKind::Abducted, &gi.abducted)] {
+                for (kind, gf) in [
+                    (FigureKind::Killed, &gi.killed),
+                    (FigureKind::Injured, &gi.injured),
+                    (FigureKind::Abducted, &gi.abducted),
+                ] {
                     let pf = figure_of(p, kind);
                     if let Some(ok) = figure_ok(pf, gf)
                         && kind == FigureKind::Killed
@@ -345,15 +398,29 @@ pub fn score(predictions: &BTreeMap<String, Vec<Mention>>, gold: &BTreeMap<Strin
                         t.invented += 1;
                     }
                 }
-                let mut names: Vec<String> = p.actors.iter().filter(|a| a.role == ActorRole::Perpetrator).map(|a| a.name.clone()).collect();
-                names.extend(p.actors.iter().filter(|a| a.role == ActorRole::Perpetrator).map(|a| a.mention.clone()));
+                let mut names: Vec<String> = p
+                    .actors
+                    .iter()
+                    .filter(|a| a.role == ActorRole::Perpetrator)
+                    .map(|a| a.name.clone())
+                    .collect();
+                names.extend(
+                    p.actors
+                        .iter()
+                        .filter(|a| a.role == ActorRole::Perpetrator)
+                        .map(|a| a.mention.clone()),
+                );
                 if let Some(ok) = actor_match(&names, &gi.perpetrators) {
                     t.actor_n += 1;
                     t.actor_ok += ok as usize;
                 }
                 lines.push(format!("  hit   {:<28} {:6.1} km  type={}", gi.id, d, code));
             } else if !hist {
-                lines.push(format!("  MISS  {:<28} {}", gi.id, if gi.core { "core" } else { "" }));
+                lines.push(format!(
+                    "  MISS  {:<28} {}",
+                    gi.id,
+                    if gi.core { "core" } else { "" }
+                ));
             }
         }
         for (i, p) in plist.iter().enumerate() {
@@ -361,23 +428,42 @@ pub fn score(predictions: &BTreeMap<String, Vec<Mention>>, gold: &BTreeMap<Strin
                 continue;
             }
             t.pred += 1;
-            let j = matched.iter().find(|(_, (ii, _))| *ii == i).map(|(j, _)| *j);
+            let j = matched
+                .iter()
+                .find(|(_, (ii, _))| *ii == i)
+                .map(|(j, _)| *j);
             match j {
                 Some(j) if !glist[j].historical => t.pred_hit += 1,
                 Some(_) => {}
                 None => {
-                    let name = p.place.as_ref().map_or("None".to_string(), |pl| pl.name.clone());
+                    let name = p
+                        .place
+                        .as_ref()
+                        .map_or("None".to_string(), |pl| pl.name.clone());
                     let start = p.date.start.map_or("None".to_string(), |d| d.to_string());
-                    lines.push(format!("  FP    {:<28} {} {}", name, start, p.event_type.code()));
+                    lines.push(format!(
+                        "  FP    {:<28} {} {}",
+                        name,
+                        start,
+                        p.event_type.code()
+                    ));
                 }
             }
         }
     }
     let core_recall = ratio(t.core_hit, t.core);
     let precision = ratio(t.pred_hit, t.pred);
-    let f1 = if core_recall + precision > 0.0 { 2.0 * core_recall * precision / (core_recall + precision) } else { 0.0 };
+    let f1 = if core_recall + precision > 0.0 {
+        2.0 * core_recall * precision / (core_recall + precision)
+    } else {
+        0.0
+    };
     dist.sort_by(f64::total_cmp);
-    let median = if dist.is_empty() { f64::NAN } else { dist[dist.len() / 2] };
+    let median = if dist.is_empty() {
+        f64::NAN
+    } else {
+        dist[dist.len() / 2]
+    };
     let scores = Scores {
         reports: t.docs,
         reports_without_output: t.docs_missing,
@@ -398,7 +484,11 @@ pub fn score(predictions: &BTreeMap<String, Vec<Mention>>, gold: &BTreeMap<Strin
 }
 
 fn float(v: f64) -> String {
-    if v.is_nan() { "nan".to_string() } else { format!("{v:.3}") }
+    if v.is_nan() {
+        "nan".to_string()
+    } else {
+        format!("{v:.3}")
+    }
 }
 
 impl Scores {
@@ -407,7 +497,10 @@ impl Scores {
         let mut out = String::new();
         let rows: [(&str, String); 13] = [
             ("reports", self.reports.to_string()),
-            ("reports_without_output", self.reports_without_output.to_string()),
+            (
+                "reports_without_output",
+                self.reports_without_output.to_string(),
+            ),
             ("core_recall", float(self.core_recall)),
             ("news_recall", float(self.news_recall)),
             ("precision", float(self.precision)),
@@ -417,7 +510,10 @@ impl Scores {
             ("killed_accuracy", float(self.killed_accuracy)),
             ("invented_figures", self.invented_figures.to_string()),
             ("perpetrator_accuracy", float(self.perpetrator_accuracy)),
-            ("historical_reported_as_news", self.historical_reported_as_news.to_string()),
+            (
+                "historical_reported_as_news",
+                self.historical_reported_as_news.to_string(),
+            ),
             ("median_place_error_km", float(self.median_place_error_km)),
         ];
         for (k, v) in rows {
@@ -430,7 +526,13 @@ impl Scores {
 
     /// `score: core_recall=.. precision=.. ...`, as the last line of `score.py`.
     pub fn score_line(&self) -> String {
-        let f = |v: f64, p: usize| if v.is_nan() { "nan".to_string() } else { format!("{v:.p$}") };
+        let f = |v: f64, p: usize| {
+            if v.is_nan() {
+                "nan".to_string()
+            } else {
+                format!("{v:.p$}")
+            }
+        };
         format!(
             "score: core_recall={} precision={} f1={} place_km={} date={} type={} killed={} actors={}",
             f(self.core_recall, 3),

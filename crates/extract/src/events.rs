@@ -24,7 +24,13 @@ pub struct IdentityMention {
 
 /// The triggers of tokens `s..e`: at each token the longest trigger phrase; tokens inside
 /// `skip` (actor names) are passed over.
-pub fn find_triggers(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize, skip: &[(usize, usize)]) -> Vec<TriggerMention> {
+pub fn find_triggers(
+    doc: &Doc,
+    lexicon: &Lexicon,
+    s: usize,
+    e: usize,
+    skip: &[(usize, usize)],
+) -> Vec<TriggerMention> {
     let mut out = Vec::new();
     let mut k = s;
     while k < e {
@@ -34,24 +40,33 @@ pub fn find_triggers(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize, skip: &[(
         }
         // A longer phrase that is no trigger hides the ones inside it ("bomb shelter").
         if let Some(h) = doc.find_within(k, e, |w| matches!(w, What::NotTrigger))
-            && doc.find_within(k, e, |w| matches!(w, What::Trigger(_))).is_none_or(|t| t.len <= h.len)
+            && doc
+                .find_within(k, e, |w| matches!(w, What::Trigger(_)))
+                .is_none_or(|t| t.len <= h.len)
         {
             k = h.end();
             continue;
         }
         if let Some(h) = doc.find_within(k, e, |w| matches!(w, What::Trigger(_))) {
-            let What::Trigger(id) = h.what else { unreachable!() };
+            let What::Trigger(id) = h.what else {
+                unreachable!()
+            };
             let def = &lexicon.triggers[id as usize];
             // "captured all the men": people taken, not ground.
             let class = if def.class == TriggerClass::Territory
-                && (h.end()..(h.end() + 3).min(e)).any(|m| doc.find_at(m, |w| matches!(w, What::Group(_) | What::GroupPronoun)).is_some())
-            {
+                && (h.end()..(h.end() + 3).min(e)).any(|m| {
+                    doc.find_at(m, |w| matches!(w, What::Group(_) | What::GroupPronoun))
+                        .is_some()
+                }) {
                 TriggerClass::Sub(vigil_model::SubEventType::AbductionForcedDisappearance)
             } else {
                 def.class
             };
             if !def.requires.is_empty()
-                && !def.requires.iter().any(|r| (s..e).any(|m| (0..r.len()).all(|j| doc.norm(m + j) == r[j])))
+                && !def
+                    .requires
+                    .iter()
+                    .any(|r| (s..e).any(|m| (0..r.len()).all(|j| doc.norm(m + j) == r[j])))
             {
                 k = h.end();
                 continue;
@@ -74,7 +89,12 @@ pub fn find_triggers(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize, skip: &[(
 
 /// "take a number of its residents prisoner": a verb of taking and, a few words later, the word
 /// for captives. Returns the trigger over both.
-pub fn find_captive_taking(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize) -> Vec<TriggerMention> {
+pub fn find_captive_taking(
+    doc: &Doc,
+    lexicon: &Lexicon,
+    s: usize,
+    e: usize,
+) -> Vec<TriggerMention> {
     let mut out = Vec::new();
     for k in s..e {
         if doc.find_at(k, |w| matches!(w, What::CaptiveVerb)).is_none() {
@@ -84,15 +104,25 @@ pub fn find_captive_taking(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize) -> 
             if doc.is_punct(m) {
                 break;
             }
-            if doc.find_at(m, |w| matches!(w, What::CaptiveComplement)).is_some() {
+            if doc
+                .find_at(m, |w| matches!(w, What::CaptiveComplement))
+                .is_some()
+            {
                 let weight = lexicon
                     .triggers
                     .iter()
-                    .find(|t| t.class == TriggerClass::Sub(vigil_model::SubEventType::AbductionForcedDisappearance))
+                    .find(|t| {
+                        t.class
+                            == TriggerClass::Sub(
+                                vigil_model::SubEventType::AbductionForcedDisappearance,
+                            )
+                    })
                     .map_or(3, |t| t.weight);
                 out.push(TriggerMention {
                     toks: (k, m + 1),
-                    class: TriggerClass::Sub(vigil_model::SubEventType::AbductionForcedDisappearance),
+                    class: TriggerClass::Sub(
+                        vigil_model::SubEventType::AbductionForcedDisappearance,
+                    ),
                     weight,
                     weapon: false,
                     noun: false,
@@ -111,7 +141,9 @@ pub fn find_identities(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize) -> Vec<
     let mut k = s;
     while k < e {
         if let Some(h) = doc.find_within(k, e, |w| matches!(w, What::Identity(_))) {
-            let What::Identity(id) = h.what else { unreachable!() };
+            let What::Identity(id) = h.what else {
+                unreachable!()
+            };
             out.push(IdentityMention {
                 toks: (k, h.end()),
                 name: lexicon.identities[id as usize].name.clone(),

@@ -117,7 +117,8 @@ fn predicate_after(
             };
         }
         // "twenty-six people, four of whom are policemen, were injured": the share is passed over.
-        if (doc.is_number(k) || is_hit(doc, k, |w| matches!(w, What::NumUnit(_) | What::NumTens(_))))
+        if (doc.is_number(k)
+            || is_hit(doc, k, |w| matches!(w, What::NumUnit(_) | What::NumTens(_))))
             && let Some(sub) = doc.find_at(k + 1, |w| matches!(w, What::Subset))
         {
             let mut j = sub.end();
@@ -132,8 +133,16 @@ fn predicate_after(
         }
         // Another number: a coordinated group ("and 3 civilians") is passed over; any other
         // number ends the search.
-        if doc.is_number(k) || is_hit(doc, k, |w| matches!(w, What::NumUnit(_) | What::NumTens(_) | What::Vague(..) | What::NumPhrase(_))) {
-            if k > 0 && doc.norm(k - 1) == "and"
+        if doc.is_number(k)
+            || is_hit(doc, k, |w| {
+                matches!(
+                    w,
+                    What::NumUnit(_) | What::NumTens(_) | What::Vague(..) | What::NumPhrase(_)
+                )
+            })
+        {
+            if k > 0
+                && doc.norm(k - 1) == "and"
                 && let Some(q) = quantity_at(doc, sentence_start, k, end)
             {
                 coordinated.push(q);
@@ -142,7 +151,10 @@ fn predicate_after(
             }
             return None;
         }
-        if doc.find_at(k, |w| matches!(w, What::Cue(Cue::Subordinator))).is_some() {
+        if doc
+            .find_at(k, |w| matches!(w, What::Cue(Cue::Subordinator)))
+            .is_some()
+        {
             return None;
         }
         k += 1;
@@ -179,11 +191,15 @@ fn counted_after(doc: &Doc, q: &Quantity, end: usize) -> Counted {
     let mut identity: Option<usize> = None;
     while m < end && m < j + 4 {
         if let Some(h) = doc.find_within(m, end, |w| matches!(w, What::Pred(_, PredRole::Head))) {
-            let What::Pred(kind, _) = h.what else { unreachable!() };
+            let What::Pred(kind, _) = h.what else {
+                unreachable!()
+            };
             return Counted::Head(kind, h.end());
         }
         if let Some(h) = doc.find_within(m, end, |w| matches!(w, What::Group(_))) {
-            let What::Group(class) = h.what else { unreachable!() };
+            let What::Group(class) = h.what else {
+                unreachable!()
+            };
             return Counted::Group(class, h.end());
         }
         if m <= j + 1
@@ -193,7 +209,10 @@ fn counted_after(doc: &Doc, q: &Quantity, end: usize) -> Counted {
         }
         if m == j
             && is_hit(doc, m, |w| {
-                matches!(w, What::Pred(_, PredRole::After) | What::Aux | What::Shot | What::FunctionWord)
+                matches!(
+                    w,
+                    What::Pred(_, PredRole::After) | What::Aux | What::Shot | What::FunctionWord
+                )
             })
         {
             return Counted::Bare;
@@ -205,8 +224,12 @@ fn counted_after(doc: &Doc, q: &Quantity, end: usize) -> Counted {
         // speech verbs ("one user saying her mother ...").
         let word = doc.norm(m);
         if m > j
-            && (is_hit(doc, m, |w| matches!(w, What::Possessive | What::ClaimVerb | What::Cue(Cue::AnaphorDet)))
-                || (word.ends_with("ing") && word.len() > 5))
+            && (is_hit(doc, m, |w| {
+                matches!(
+                    w,
+                    What::Possessive | What::ClaimVerb | What::Cue(Cue::AnaphorDet)
+                )
+            }) || (word.ends_with("ing") && word.len() > 5))
         {
             break;
         }
@@ -276,7 +299,11 @@ fn kin_list(doc: &Doc, s: usize, i: usize, end: usize) -> Option<(u64, usize, us
                 found = Some(h);
                 break;
             }
-            if !doc.is_word(m) || is_hit(doc, m, |w| matches!(w, What::Pred(..) | What::Group(_) | What::FunctionWord)) {
+            if !doc.is_word(m)
+                || is_hit(doc, m, |w| {
+                    matches!(w, What::Pred(..) | What::Group(_) | What::FunctionWord)
+                })
+            {
                 break;
             }
         }
@@ -286,7 +313,9 @@ fn kin_list(doc: &Doc, s: usize, i: usize, end: usize) -> Option<(u64, usize, us
             }
             break;
         };
-        let What::Kin(kin) = h.what else { unreachable!() };
+        let What::Kin(kin) = h.what else {
+            unreachable!()
+        };
         let n = match (kin, count) {
             (_, Some(n)) => n,
             (Kin::Single, None) => 1,
@@ -342,16 +371,24 @@ pub fn find_figures(doc: &Doc, s: usize, e: usize, dates: &[DateMention]) -> Vec
         // The predicate: before ("lost his daughter", "the murder of his son") or after ("were
         // shot dead").
         let before = doc
-            .find_ending_at(a, 4, |w| matches!(w, What::Pred(_, PredRole::Before | PredRole::KinOnly)))
+            .find_ending_at(a, 4, |w| {
+                matches!(w, What::Pred(_, PredRole::Before | PredRole::KinOnly))
+            })
             .filter(|h| !denied_or_modal(doc, h.start as usize, s));
         let found = if let Some(h) = before {
-            let What::Pred(kind, _) = h.what else { unreachable!() };
+            let What::Pred(kind, _) = h.what else {
+                unreachable!()
+            };
             Some((kind, h.start as usize, h.start as usize, b, false))
         } else {
             predicate_after(doc, b, e, s, s).map(|(kind, p, pe, shot, _)| (kind, p, a, pe, shot))
         };
         if let Some((kind, p, from, to, shot)) = found {
-            let kind = if shot { resolve_shot(doc, s, e) } else { Some(kind) };
+            let kind = if shot {
+                resolve_shot(doc, s, e)
+            } else {
+                Some(kind)
+            };
             if let Some(kind) = kind {
                 out.push(FigureMention {
                     kind,
@@ -405,10 +442,17 @@ pub fn find_figures(doc: &Doc, s: usize, e: usize, dates: &[DateMention]) -> Vec
 /// A singular person noun ending at token `end` (exclusive), with its determiner: returns the
 /// first token of the phrase ("a 66-year-old man", "the teenager", "his son").
 fn person_phrase_ending(doc: &Doc, s: usize, end: usize) -> Option<(usize, Victims)> {
-    let head = doc.find_ending_at(end, 3, |w| matches!(w, What::SingularPerson | What::Group(_) | What::Kin(Kin::Single)))?;
+    let head = doc.find_ending_at(end, 3, |w| {
+        matches!(
+            w,
+            What::SingularPerson | What::Group(_) | What::Kin(Kin::Single)
+        )
+    })?;
     let h0 = head.start as usize;
     let last = doc.norm(end - 1);
-    if last.ends_with('s') && !matches!(last, "boss" | "actress" | "waitress") || is_hit(doc, end - 1, |w| matches!(w, What::IrregularPlural)) {
+    if last.ends_with('s') && !matches!(last, "boss" | "actress" | "waitress")
+        || is_hit(doc, end - 1, |w| matches!(w, What::IrregularPlural))
+    {
         return None;
     }
     let class = match head.what {
@@ -421,10 +465,16 @@ fn person_phrase_ending(doc: &Doc, s: usize, end: usize) -> Option<(usize, Victi
     let mut modifiers = 0;
     while k > s && modifiers < 4 {
         let prev = k - 1;
-        if matches!(doc.norm(prev), "a" | "an" | "the" | "one") || is_hit(doc, prev, |w| matches!(w, What::Possessive)) {
+        if matches!(doc.norm(prev), "a" | "an" | "the" | "one")
+            || is_hit(doc, prev, |w| matches!(w, What::Possessive))
+        {
             return Some((prev, class));
         }
-        if !(doc.is_word(prev) || doc.is_number(prev)) || is_hit(doc, prev, |w| matches!(w, What::Pred(..) | What::Aux | What::FunctionWord)) {
+        if !(doc.is_word(prev) || doc.is_number(prev))
+            || is_hit(doc, prev, |w| {
+                matches!(w, What::Pred(..) | What::Aux | What::FunctionWord)
+            })
+        {
             return None;
         }
         if !doc.toks.list[prev + 1].joined {
@@ -446,72 +496,108 @@ fn name_ending(doc: &Doc, s: usize, end: usize) -> Option<usize> {
         return None;
     }
     // Not an actor, a place, a month, a claimant or a sentence-initial word run.
-    if (k..end).any(|j| is_hit(doc, j, |w| matches!(w, What::Actor(..) | What::Generic(_) | What::Month(_) | What::Weekday(_) | What::ClaimKnown(_) | What::Identity(_)))) {
+    if (k..end).any(|j| {
+        is_hit(doc, j, |w| {
+            matches!(
+                w,
+                What::Actor(..)
+                    | What::Generic(_)
+                    | What::Month(_)
+                    | What::Weekday(_)
+                    | What::ClaimKnown(_)
+                    | What::Identity(_)
+            )
+        })
+    }) {
         return None;
     }
     Some(k)
 }
 
+/// "<someone> was shot dead": the one person before the predicate at `p`.
+fn passive_single(
+    doc: &Doc,
+    s: usize,
+    p: usize,
+    pred_end: usize,
+    kind: FigureKind,
+) -> Option<FigureMention> {
+    // Back over auxiliaries, then over appositions in commas ("Martin Ibarra, 35, of South
+    // Baltimore, was shot").
+    let mut end = p;
+    while end > s
+        && is_hit(doc, end - 1, |w| matches!(w, What::Aux))
+        && !matches!(doc.norm(end - 1), "who" | "that" | "which")
+    {
+        end -= 1;
+    }
+    if end == p && !matches!(doc.norm(p), "died" | "dies" | "die") {
+        return None;
+    }
+    for _ in 0..3 {
+        if end > s + 1 && doc.toks.is_punct(end - 1, ",") {
+            let lo = end.saturating_sub(14).max(s);
+            if let Some(c) = (lo..end - 1).rev().find(|&j| doc.toks.is_punct(j, ",")) {
+                end = c;
+                // ", 35," after a name: an age.
+                if end > s + 2 && doc.is_number(end - 1) && doc.toks.is_punct(end - 2, ",") {
+                    end -= 2;
+                }
+                continue;
+            }
+        }
+        break;
+    }
+    let (k, victims) = person_phrase_ending(doc, s, end)
+        .or_else(|| name_ending(doc, s, end).map(|k| (k, Victims::Unknown)))?;
+    Some(FigureMention {
+        kind,
+        low: Some(1),
+        high: Some(1),
+        qualifier: Qualifier::Exact,
+        start: k,
+        end: pred_end,
+        anchor: k,
+        predicate: p,
+        victims,
+    })
+}
+
 fn single_persons(doc: &Doc, s: usize, e: usize, existing: &[FigureMention]) -> Vec<FigureMention> {
     let mut out: Vec<FigureMention> = Vec::new();
     let taken = |out: &[FigureMention], kind: FigureKind, p: usize| {
-        existing.iter().chain(out.iter()).any(|f| f.kind == kind && f.start <= p && p < f.end.max(f.predicate + 1))
+        existing
+            .iter()
+            .chain(out.iter())
+            .any(|f| f.kind == kind && f.start <= p && p < f.end.max(f.predicate + 1))
     };
     for p in s..e {
         // Passive or intransitive: "<someone> was shot dead", "<someone> died".
-        if let Some(h) = doc.find_at(p, |w| matches!(w, What::Pred(_, PredRole::After) | What::Shot)) {
-            if denied_or_modal(doc, p, s) {
-                continue;
-            }
+        if let Some(h) = doc.find_at(p, |w| {
+            matches!(w, What::Pred(_, PredRole::After) | What::Shot)
+        }) {
             let kind = match h.what {
                 What::Pred(kind, _) => Some(kind),
                 _ => resolve_shot(doc, s, e),
             };
-            let Some(kind) = kind else { continue };
-            if taken(&out, kind, p) || existing.iter().any(|f| f.kind == kind) {
+            let passive = kind.filter(|&kind| {
+                !denied_or_modal(doc, p, s)
+                    && !taken(&out, kind, p)
+                    && !existing.iter().any(|f| f.kind == kind)
+            });
+            if let Some(kind) = passive
+                && let Some(fig) = passive_single(doc, s, p, h.end(), kind)
+            {
+                out.push(fig);
                 continue;
             }
-            // Back over auxiliaries, then over appositions in commas ("Martin Ibarra, 35, of
-            // South Baltimore, was shot").
-            let mut end = p;
-            while end > s && is_hit(doc, end - 1, |w| matches!(w, What::Aux)) && !matches!(doc.norm(end - 1), "who" | "that" | "which") {
-                end -= 1;
-            }
-            if end == p && !matches!(doc.norm(p), "died" | "dies" | "die") {
-                continue;
-            }
-            for _ in 0..3 {
-                if end > s + 1 && doc.toks.is_punct(end - 1, ",") {
-                    let lo = end.saturating_sub(14).max(s);
-                    if let Some(c) = (lo..end - 1).rev().find(|&j| doc.toks.is_punct(j, ",")) {
-                        end = c;
-                        continue;
-                    }
-                }
-                break;
-            }
-            let start = person_phrase_ending(doc, s, end)
-                .map(|(k, v)| (k, v))
-                .or_else(|| name_ending(doc, s, end).map(|k| (k, Victims::Unknown)));
-            if let Some((k, victims)) = start {
-                out.push(FigureMention {
-                    kind,
-                    low: Some(1),
-                    high: Some(1),
-                    qualifier: Qualifier::Exact,
-                    start: k,
-                    end: h.end(),
-                    anchor: k,
-                    predicate: p,
-                    victims,
-                });
-            }
-            continue;
         }
         // Active with a list of single people: "killed a university professor, a policeman, and
         // a pedestrian".
         if let Some(h) = doc.find_at(p, |w| matches!(w, What::Pred(_, PredRole::Before))) {
-            let What::Pred(kind, _) = h.what else { continue };
+            let What::Pred(kind, _) = h.what else {
+                continue;
+            };
             if taken(&out, kind, p) || denied_or_modal(doc, p, s) {
                 continue;
             }
@@ -523,7 +609,8 @@ fn single_persons(doc: &Doc, s: usize, e: usize, existing: &[FigureMention]) -> 
                 let mut m = k + 1;
                 let mut found = None;
                 while m < e && m <= k + 5 {
-                    if let Some(hh) = doc.find_at(m, |w| matches!(w, What::SingularPerson | What::Group(_)))
+                    if let Some(hh) =
+                        doc.find_at(m, |w| matches!(w, What::SingularPerson | What::Group(_)))
                         && person_phrase_ending(doc, s, hh.end()).is_some_and(|(st, _)| st == k)
                     {
                         found = Some(hh);
@@ -575,13 +662,19 @@ fn singular_at(doc: &Doc, s: usize, k: usize, e: usize) -> Option<FigureMention>
             group = Some(h);
             break;
         }
-        if !doc.is_word(m) || is_hit(doc, m, |w| matches!(w, What::Pred(..) | What::FunctionWord | What::Aux)) {
+        if !doc.is_word(m)
+            || is_hit(doc, m, |w| {
+                matches!(w, What::Pred(..) | What::FunctionWord | What::Aux)
+            })
+        {
             return None;
         }
         m += 1;
     }
     let h = group?;
-    let What::Group(class) = h.what else { return None };
+    let What::Group(class) = h.what else {
+        return None;
+    };
     let last = h.end() - 1;
     let word = doc.norm(last);
     if word.ends_with('s') || is_hit(doc, last, |w| matches!(w, What::IrregularPlural)) {
@@ -589,14 +682,19 @@ fn singular_at(doc: &Doc, s: usize, k: usize, e: usize) -> Option<FigureMention>
     }
     // Passive only, right after: "a civilian was killed", "a child died of wounds".
     let mut p = h.end();
-    while p < e && is_hit(doc, p, |w| matches!(w, What::Aux)) && !is_hit(doc, p, |w| matches!(w, What::Pred(..))) {
+    while p < e
+        && is_hit(doc, p, |w| matches!(w, What::Aux))
+        && !is_hit(doc, p, |w| matches!(w, What::Pred(..)))
+    {
         p += 1;
     }
     let pred = doc.find_within(p, e, |w| matches!(w, What::Pred(_, PredRole::After)))?;
     if p > h.end() + 3 || denied_or_modal(doc, p, s) {
         return None;
     }
-    let What::Pred(kind, _) = pred.what else { return None };
+    let What::Pred(kind, _) = pred.what else {
+        return None;
+    };
     Some(FigureMention {
         kind,
         low: Some(1),
@@ -610,7 +708,13 @@ fn singular_at(doc: &Doc, s: usize, k: usize, e: usize) -> Option<FigureMention>
     })
 }
 
-fn figure_of(doc: &Doc, s: usize, e: usize, q: &Quantity, used: &mut [bool]) -> Option<FigureMention> {
+fn figure_of(
+    doc: &Doc,
+    s: usize,
+    e: usize,
+    q: &Quantity,
+    used: &mut [bool],
+) -> Option<FigureMention> {
     // Part of a group already counted ("including 5 children"), an age, or a share ("one of
     // the victims").
     if doc
@@ -624,7 +728,10 @@ fn figure_of(doc: &Doc, s: usize, e: usize, q: &Quantity, used: &mut [bool]) -> 
     }
     if q.qualifier != Qualifier::Vague
         && doc.norm(q.end) == "of"
-        && matches!(doc.norm(q.end + 1), "the" | "them" | "those" | "these" | "us" | "whom")
+        && matches!(
+            doc.norm(q.end + 1),
+            "the" | "them" | "those" | "these" | "us" | "whom"
+        )
     {
         return None;
     }
@@ -632,6 +739,16 @@ fn figure_of(doc: &Doc, s: usize, e: usize, q: &Quantity, used: &mut [bool]) -> 
     let (victims, after_group) = match counted {
         Counted::Group(v, end) => (Some(v), end),
         Counted::Head(kind, end) => {
+            // "threatened to kill 10 hostages": a threat, not a toll.
+            if q.start > s
+                && (q.start.saturating_sub(6).max(s)..q.start).any(|k| {
+                    is_hit(doc, k, |w| {
+                        matches!(w, What::Cue(Cue::Modal | Cue::Negation))
+                    }) && doc.norm(k) != "to"
+                })
+            {
+                return None;
+            }
             return Some(make(q, kind, q.start, end, q.num_start, Victims::Unknown));
         }
         Counted::Bare => (None, q.end),
@@ -653,8 +770,17 @@ fn figure_of(doc: &Doc, s: usize, e: usize, q: &Quantity, used: &mut [bool]) -> 
         && h.start as usize >= s
         && !denied_or_modal(doc, h.start as usize, s)
     {
-        let What::Pred(kind, _) = h.what else { unreachable!() };
-        let mut fig = make(q, kind, h.start as usize, after_group, q.num_start, victims_or_unknown);
+        let What::Pred(kind, _) = h.what else {
+            unreachable!()
+        };
+        let mut fig = make(
+            q,
+            kind,
+            h.start as usize,
+            after_group,
+            q.num_start,
+            victims_or_unknown,
+        );
         // "killed nine policemen and nine civilians" is 18.
         if doc.norm(after_group) == "and"
             && let Some(c) = quantity_at(doc, s, after_group + 1, e)
@@ -694,18 +820,39 @@ fn figure_of(doc: &Doc, s: usize, e: usize, q: &Quantity, used: &mut [bool]) -> 
         if doc.is_punct(t) && doc.norm(t) != "-" {
             break;
         }
-        if let Some(h) = doc.find_within(t, q.start, |w| matches!(w, What::Pred(_, PredRole::Toll))) {
-            let What::Pred(kind, _) = h.what else { unreachable!() };
-            return Some(make(q, kind, t, after_group, q.num_start, victims_or_unknown));
+        if let Some(h) = doc.find_within(t, q.start, |w| matches!(w, What::Pred(_, PredRole::Toll)))
+        {
+            let What::Pred(kind, _) = h.what else {
+                unreachable!()
+            };
+            return Some(make(
+                q,
+                kind,
+                t,
+                after_group,
+                q.num_start,
+                victims_or_unknown,
+            ));
         }
     }
     // A noun the number counts, before it in apposition: "a pile of corpses, nearly twenty,".
     if q.start >= s + 2
         && doc.toks.is_punct(q.start - 1, ",")
-        && let Some(h) = doc.find_ending_at(q.start - 1, 3, |w| matches!(w, What::Pred(_, PredRole::Head)))
+        && let Some(h) = doc.find_ending_at(q.start - 1, 3, |w| {
+            matches!(w, What::Pred(_, PredRole::Head))
+        })
     {
-        let What::Pred(kind, _) = h.what else { unreachable!() };
-        return Some(make(q, kind, h.start as usize, q.end, q.num_start, victims_or_unknown));
+        let What::Pred(kind, _) = h.what else {
+            unreachable!()
+        };
+        return Some(make(
+            q,
+            kind,
+            h.start as usize,
+            q.end,
+            q.num_start,
+            victims_or_unknown,
+        ));
     }
     // The predicate after the people: "12 civilians were killed", "three died".
     let (kind, p, pe, shot, coordinated) = predicate_after(doc, after_group, e, s, s)?;
@@ -725,7 +872,14 @@ fn figure_of(doc: &Doc, s: usize, e: usize, q: &Quantity, used: &mut [bool]) -> 
     Some(fig)
 }
 
-fn make(q: &Quantity, kind: FigureKind, start: usize, end: usize, anchor: usize, victims: Victims) -> FigureMention {
+fn make(
+    q: &Quantity,
+    kind: FigureKind,
+    start: usize,
+    end: usize,
+    anchor: usize,
+    victims: Victims,
+) -> FigureMention {
     FigureMention {
         kind,
         low: q.low,
@@ -743,10 +897,7 @@ fn make(q: &Quantity, kind: FigureKind, start: usize, end: usize, anchor: usize,
 /// tells of wounds, else nothing.
 fn resolve_shot(doc: &Doc, s: usize, e: usize) -> Option<FigureKind> {
     let sentence = doc.sentence_of(s);
-    let until = doc
-        .sentences
-        .get(sentence + 1)
-        .map_or(e, |n| n.toks.end);
+    let until = doc.sentences.get(sentence + 1).map_or(e, |n| n.toks.end);
     let mut killed = false;
     let mut injured = false;
     for k in s..until {

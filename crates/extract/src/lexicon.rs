@@ -276,7 +276,9 @@ impl PhraseIndex {
                             CaseRule::Capitalised => tok.capitalised,
                             CaseRule::AllCaps => {
                                 let word = &text[tok.start..tok.end];
-                                word.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
+                                word.chars()
+                                    .filter(|c| c.is_alphabetic())
+                                    .all(char::is_uppercase)
                             }
                         }
                     })
@@ -289,7 +291,7 @@ impl PhraseIndex {
                     what: entry.what,
                 });
             }
-            hits[first..].sort_by(|a, b| b.len.cmp(&a.len));
+            hits[first..].sort_by_key(|h| std::cmp::Reverse(h.len));
         }
         hits
     }
@@ -408,10 +410,14 @@ struct ClaimantCues {
 pub struct KnownClaimant {
     pub name: String,
     pub aliases: Vec<String>,
+    /// The claimant's kind (monitor, state_media ...), and where the entry comes from: kept
+    /// with the data, checked by the tests.
+    #[allow(dead_code)]
     pub kind: String,
     #[serde(default)]
     pub partisan: bool,
     #[serde(default)]
+    #[allow(dead_code)]
     pub source: String,
 }
 
@@ -519,6 +525,7 @@ pub struct IdentityDef {
     pub name: String,
     pub forms: Vec<String>,
     #[serde(default)]
+    #[allow(dead_code)]
     pub source: String,
 }
 
@@ -556,6 +563,7 @@ pub struct ActorDef {
     pub from: Option<jiff::civil::Date>,
     pub to: Option<jiff::civil::Date>,
     pub aliases: Vec<String>,
+    #[allow(dead_code)]
     pub source: String,
 }
 
@@ -871,14 +879,14 @@ impl Lexicon {
             include_str!("../data/generic_actors.toml"),
         )?;
         for g in generic.generic {
-            let kind = match g.kind.as_str() {
-                "state" => GenericKind::State,
-                "aircraft" => GenericKind::Aircraft,
-                code => GenericKind::Kind(
-                    actor_kind(code)
-                        .ok_or_else(|| bad("generic_actors.toml", format!("unknown kind {code}")))?,
-                ),
-            };
+            let kind =
+                match g.kind.as_str() {
+                    "state" => GenericKind::State,
+                    "aircraft" => GenericKind::Aircraft,
+                    code => GenericKind::Kind(actor_kind(code).ok_or_else(|| {
+                        bad("generic_actors.toml", format!("unknown kind {code}"))
+                    })?),
+                };
             for p in g.phrases {
                 index.insert(&p, What::Generic(kind));
             }
@@ -897,7 +905,10 @@ impl Lexicon {
             }
             let cols: Vec<&str> = line.split('\t').collect();
             if cols.len() != 7 {
-                return Err(bad("actors.tsv", format!("line {}: {} columns", n + 1, cols.len())));
+                return Err(bad(
+                    "actors.tsv",
+                    format!("line {}: {} columns", n + 1, cols.len()),
+                ));
             }
             let kind = actor_kind(cols[1])
                 .ok_or_else(|| bad("actors.tsv", format!("line {}: kind {}", n + 1, cols[1])))?;
@@ -938,5 +949,42 @@ impl Lexicon {
             identities: identities.identity,
             actors,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_entry_has_its_source_and_valid_fields() {
+        let lexicon = Lexicon::bundled().unwrap();
+        for a in &lexicon.actors {
+            assert!(
+                a.source.starts_with("https://"),
+                "actor {} has no source",
+                a.name
+            );
+            assert!(
+                !a.aliases.is_empty() && a.aliases.iter().all(|x| !x.trim().is_empty()),
+                "{}",
+                a.name
+            );
+            assert!(a.country.is_empty() || a.country.len() == 2, "{}", a.name);
+            if let (Some(f), Some(t)) = (a.from, a.to) {
+                assert!(f < t, "{} active from {f} to {t}", a.name);
+            }
+        }
+        for c in &lexicon.claimants {
+            assert!(
+                c.source.starts_with("https://") && !c.kind.is_empty(),
+                "claimant {}",
+                c.name
+            );
+        }
+        for i in &lexicon.identities {
+            assert!(i.source.starts_with("https://"), "identity {}", i.name);
+        }
+        assert!(lexicon.actors.len() > 150);
     }
 }

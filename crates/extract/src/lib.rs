@@ -156,11 +156,19 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub(crate) fn new(code: &'static str, message: &str) -> Diagnostic {
-        Diagnostic { span: None, code, message: message.to_string() }
+        Diagnostic {
+            span: None,
+            code,
+            message: message.to_string(),
+        }
     }
 
     pub(crate) fn at(span: Span, code: &'static str, message: &str) -> Diagnostic {
-        Diagnostic { span: Some(span), code, message: message.to_string() }
+        Diagnostic {
+            span: Some(span),
+            code,
+            message: message.to_string(),
+        }
     }
 }
 
@@ -225,7 +233,10 @@ fn analyse<'a>(input: &ReportInput<'a>, resources: &Resources, config: &Config) 
     let lexicon = &*resources.lexicon;
     let doc = Doc::new(input.body, lexicon);
     let published = input.published;
-    let first_ctx = ActorContext { country: config.country_hint.as_deref(), date: published };
+    let first_ctx = ActorContext {
+        country: config.country_hint.as_deref(),
+        date: published,
+    };
     // Names that are no places: actors, identities, known claimants.
     let mut exclude: Vec<Span> = Vec::new();
     for s in &doc.sentences {
@@ -243,18 +254,39 @@ fn analyse<'a>(input: &ReportInput<'a>, resources: &Resources, config: &Config) 
             exclude.push(doc.span(h.start as usize, h.end()));
         }
     }
-    let places = places::find(&doc, &resources.gazetteer, exclude, config.country_hint.clone());
+    let places = places::find(
+        &doc,
+        &resources.gazetteer,
+        exclude,
+        config.country_hint.clone(),
+    );
     // The report's country: the hint, else the country its event places are mostly in.
     let country = config.country_hint.clone().or_else(|| {
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-        for p in places.iter().filter(|p| !p.modifier && matches!(p.role, places::PlaceRole::Event | places::PlaceRole::Reference)) {
+        for p in places.iter().filter(|p| {
+            !p.modifier
+                && matches!(
+                    p.role,
+                    places::PlaceRole::Event | places::PlaceRole::Reference
+                )
+        }) {
             if let Some(c) = p.place.country.as_deref() {
-                *counts.entry(c).or_default() += if p.place.precision == PlacePrecision::Country { 1 } else { 2 };
+                *counts.entry(c).or_default() += if p.place.precision == PlacePrecision::Country {
+                    1
+                } else {
+                    2
+                };
             }
         }
-        counts.into_iter().max_by_key(|(_, n)| *n).map(|(c, _)| c.to_string())
+        counts
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(c, _)| c.to_string())
     });
-    let ctx = ActorContext { country: country.as_deref(), date: published };
+    let ctx = ActorContext {
+        country: country.as_deref(),
+        date: published,
+    };
     let mut sentences = Vec::with_capacity(doc.sentences.len());
     let mut previous_claimant: Option<claimants::ClaimantMention> = None;
     for (si, s) in doc.sentences.iter().enumerate() {
@@ -262,23 +294,39 @@ fn analyse<'a>(input: &ReportInput<'a>, resources: &Resources, config: &Config) 
         let dates = dates::find_dates(&doc, a, b, published);
         let figures = figures::find_figures(&doc, a, b, &dates);
         let actors = actors::find_actors(&doc, lexicon, a, b, ctx);
-        let skip: Vec<(usize, usize)> = actors.iter().filter(|m| !m.generic).map(|m| m.toks).collect();
+        let skip: Vec<(usize, usize)> = actors
+            .iter()
+            .filter(|m| !m.generic)
+            .map(|m| m.toks)
+            .collect();
         let mut triggers = events::find_triggers(&doc, lexicon, a, b, &skip);
         for t in events::find_captive_taking(&doc, lexicon, a, b) {
-            if !triggers.iter().any(|x| x.toks.0 <= t.toks.0 && t.toks.0 < x.toks.1) {
+            if !triggers
+                .iter()
+                .any(|x| x.toks.0 <= t.toks.0 && t.toks.0 < x.toks.1)
+            {
                 triggers.push(t);
             }
         }
         triggers.sort_by_key(|t| t.toks.0);
         let identities = events::find_identities(&doc, lexicon, a, b);
-        let claimant = claimants::find_claimant(&doc, lexicon, a, b, si, previous_claimant.as_ref());
+        let claimant =
+            claimants::find_claimant(&doc, lexicon, a, b, si, previous_claimant.as_ref());
         if let Some(c) = &claimant
             && (c.named || previous_claimant.is_none())
         {
             previous_claimant = Some(c.clone());
         }
         let anaphora = places::find_anaphora(&doc, a, b);
-        sentences.push(SentenceAnnotations { dates, figures, claimant, actors, identities, triggers, anaphora });
+        sentences.push(SentenceAnnotations {
+            dates,
+            figures,
+            claimant,
+            actors,
+            identities,
+            triggers,
+            anaphora,
+        });
     }
     // A sentence inside a quotation takes the claimant named where the quotation closes.
     for si in 0..sentences.len() {
@@ -286,7 +334,10 @@ fn analyse<'a>(input: &ReportInput<'a>, resources: &Resources, config: &Config) 
             continue;
         }
         let s = &doc.sentences[si];
-        let quoted = (s.toks.start..s.toks.end).filter(|&k| doc.is_word(k)).take(2).all(|k| doc.in_quote[k])
+        let quoted = (s.toks.start..s.toks.end)
+            .filter(|&k| doc.is_word(k))
+            .take(2)
+            .all(|k| doc.in_quote[k])
             && (s.toks.start..s.toks.end).any(|k| doc.is_word(k));
         if !quoted {
             continue;
@@ -300,7 +351,12 @@ fn analyse<'a>(input: &ReportInput<'a>, resources: &Resources, config: &Config) 
             sj += 1;
         }
     }
-    Analysis { doc, sentences, places, country }
+    Analysis {
+        doc,
+        sentences,
+        places,
+        country,
+    }
 }
 
 /// Extracts the incident mentions of one report.
@@ -315,7 +371,6 @@ pub fn extract_report(input: &ReportInput, resources: &Resources, config: &Confi
     let mentions = assemble::assemble(
         &assemble::Input {
             doc: &analysis.doc,
-            lexicon: &resources.lexicon,
             sentences: &analysis.sentences,
             places: &analysis.places,
             published: input.published,
@@ -324,7 +379,10 @@ pub fn extract_report(input: &ReportInput, resources: &Resources, config: &Confi
         },
         &mut diagnostics,
     );
-    Extraction { mentions, diagnostics }
+    Extraction {
+        mentions,
+        diagnostics,
+    }
 }
 
 /// Every annotation of a report, before assembly.
@@ -365,20 +423,32 @@ pub fn annotate(input: &ReportInput, resources: &Resources, config: &Config) -> 
             out.claimants.push(note(c.toks.0, c.toks.1, c.name.clone()));
         }
         for a in &s.actors {
-            out.actors.push(note(a.toks.0, a.toks.1, format!("{} ({:?})", a.name, a.kind)));
+            out.actors.push(note(
+                a.toks.0,
+                a.toks.1,
+                format!("{} ({:?})", a.name, a.kind),
+            ));
         }
         for i in &s.identities {
-            out.identities.push(note(i.toks.0, i.toks.1, i.name.clone()));
+            out.identities
+                .push(note(i.toks.0, i.toks.1, i.name.clone()));
         }
         for t in &s.triggers {
-            out.triggers.push(note(t.toks.0, t.toks.1, format!("{:?}", t.class)));
+            out.triggers
+                .push(note(t.toks.0, t.toks.1, format!("{:?}", t.class)));
         }
     }
     for p in &analysis.places {
         out.places.push(note(
             p.toks.0,
             p.toks.1,
-            format!("{} [{}] {:?}{}", p.place.name, p.place.precision.code(), p.role, if p.modifier { " modifier" } else { "" }),
+            format!(
+                "{} [{}] {:?}{}",
+                p.place.name,
+                p.place.precision.code(),
+                p.role,
+                if p.modifier { " modifier" } else { "" }
+            ),
         ));
     }
     out

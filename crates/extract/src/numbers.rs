@@ -29,7 +29,9 @@ fn bare(doc: &Doc, i: usize, end: usize) -> Option<(u64, u64, bool, usize)> {
         return None;
     }
     // Fixed phrases and vague quantities first: "a dozen", "tens of thousands".
-    if let Some(hit) = doc.find_within(i, end, |w| matches!(w, What::NumPhrase(_) | What::Vague(..))) {
+    if let Some(hit) = doc.find_within(i, end, |w| {
+        matches!(w, What::NumPhrase(_) | What::Vague(..))
+    }) {
         return match hit.what {
             What::NumPhrase(n) => Some((n, n, false, hit.end())),
             What::Vague(lo, hi) => Some((lo, hi, true, hit.end())),
@@ -49,19 +51,32 @@ fn bare(doc: &Doc, i: usize, end: usize) -> Option<(u64, u64, bool, usize)> {
             // Only with a scale: "1.5 million".
             let f: f64 = text.parse().ok()?;
             let scale = scale_at(doc, j, end)?;
-            return Some(((f * scale as f64).round() as u64, (f * scale as f64).round() as u64, false, j + 1));
+            return Some((
+                (f * scale as f64).round() as u64,
+                (f * scale as f64).round() as u64,
+                false,
+                j + 1,
+            ));
         }
         value = text.parse().ok()?;
-    } else if let Some(hit) = doc.find_within(i, end, |w| matches!(w, What::NumTens(_) | What::NumUnit(_))) {
+    } else if let Some(hit) =
+        doc.find_within(i, end, |w| matches!(w, What::NumTens(_) | What::NumUnit(_)))
+    {
         value = match hit.what {
             What::NumTens(n) | What::NumUnit(n) => n,
             _ => return None,
         };
         j = hit.end();
         if matches!(hit.what, What::NumTens(_))
-            && let Some(unit) = doc.find_within(j, end, |w| matches!(w, What::NumUnit(n) if *n < 10 && *n > 0))
+            && let Some(unit) = doc.find_within(
+                j,
+                end,
+                |w| matches!(w, What::NumUnit(n) if *n < 10 && *n > 0),
+            )
         {
-            let What::NumUnit(u) = unit.what else { return None };
+            let What::NumUnit(u) = unit.what else {
+                return None;
+            };
             value += u;
             j = unit.end();
         }
@@ -72,7 +87,8 @@ fn bare(doc: &Doc, i: usize, end: usize) -> Option<(u64, u64, bool, usize)> {
     while let Some(scale) = scale_at(doc, j, end) {
         value = value.saturating_mul(scale);
         j += 1;
-        if scale >= 100 && doc.norm(j) == "and"
+        if scale >= 100
+            && doc.norm(j) == "and"
             && let Some((rest, _, false, e)) = bare(doc, j + 1, end)
             && rest < scale
         {
@@ -84,7 +100,10 @@ fn bare(doc: &Doc, i: usize, end: usize) -> Option<(u64, u64, bool, usize)> {
 }
 
 fn scale_at(doc: &Doc, i: usize, end: usize) -> Option<u64> {
-    match doc.find_within(i, end, |w| matches!(w, What::NumScale(_)))?.what {
+    match doc
+        .find_within(i, end, |w| matches!(w, What::NumScale(_)))?
+        .what
+    {
         What::NumScale(n) => Some(n),
         _ => None,
     }
@@ -101,7 +120,9 @@ pub fn quantity_at(doc: &Doc, sentence_start: usize, i: usize, end: usize) -> Op
     // Ranges: "10 to 15", "10-15", "two or three", "between 10 and 15".
     let joiner = doc.norm(j);
     let hyphen_joined = doc.toks.list.get(j).is_some_and(|t| t.joined);
-    if !vague && (hyphen_joined || matches!(joiner, "to" | "or" | "-") || (between && joiner == "and")) {
+    if !vague
+        && (hyphen_joined || matches!(joiner, "to" | "or" | "-") || (between && joiner == "and"))
+    {
         let k = if hyphen_joined { j } else { j + 1 };
         if let Some((l2, h2, false, e2)) = bare(doc, k, end)
             && l2 > lo
@@ -123,12 +144,16 @@ pub fn quantity_at(doc: &Doc, sentence_start: usize, i: usize, end: usize) -> Op
         && let Some(q) = doc.find_ending_at(i, 4, |w| matches!(w, What::QualBefore(_)))
         && q.start as usize >= sentence_start
     {
-        let What::QualBefore(kind) = q.what else { return None };
+        let What::QualBefore(kind) = q.what else {
+            return None;
+        };
         qualifier = kind;
         start = q.start as usize;
     }
     if let Some(q) = doc.find_within(j, end, |w| matches!(w, What::QualAfter(_))) {
-        let What::QualAfter(kind) = q.what else { return None };
+        let What::QualAfter(kind) = q.what else {
+            return None;
+        };
         // "20 or more": but "two or three" was taken above as a range.
         qualifier = kind;
         j = q.end();

@@ -30,6 +30,10 @@ pub struct PlaceRef {
     pub role: PlaceRole,
     /// Part of a longer proper name ("Homs Operations Room", "Syria Direct").
     pub modifier: bool,
+    /// Introduced as a place ("in X", "the village of X", "X countryside").
+    pub cued: bool,
+    /// Named after a place noun ("the town of X", "the village of X"): the strongest cue.
+    pub named_as_place: bool,
 }
 
 impl PlaceRef {
@@ -42,11 +46,38 @@ impl PlaceRef {
 fn skippable(doc: &Doc, k: usize) -> bool {
     matches!(
         doc.norm(k),
-        "the" | "of" | "a" | "an" | "northern" | "southern" | "eastern" | "western" | "central"
-            | "north" | "south" | "east" | "west" | "intersection" | "entrance" | "edge" | "heart"
-            | "rural" | "besieged" | "blockaded" | "city" | "town" | "village" | "province"
-            | "district" | "region" | "governorate" | "neighbourhood" | "neighborhood"
-    ) || doc.find_at(k, |w| matches!(w, What::Cue(Cue::AnaphorNoun))).is_some()
+        "the"
+            | "of"
+            | "a"
+            | "an"
+            | "northern"
+            | "southern"
+            | "eastern"
+            | "western"
+            | "central"
+            | "north"
+            | "south"
+            | "east"
+            | "west"
+            | "intersection"
+            | "entrance"
+            | "edge"
+            | "heart"
+            | "rural"
+            | "besieged"
+            | "blockaded"
+            | "city"
+            | "town"
+            | "village"
+            | "province"
+            | "district"
+            | "region"
+            | "governorate"
+            | "neighbourhood"
+            | "neighborhood"
+    ) || doc
+        .find_at(k, |w| matches!(w, What::Cue(Cue::AnaphorNoun)))
+        .is_some()
 }
 
 /// The role of a place at tokens `a..b` from the words around it.
@@ -63,18 +94,28 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
     if a == sentence.toks.start && first_of_paragraph {
         let next = doc.norm(b);
         let window = b..(b + 10).min(sentence.toks.end);
-        let dated = window.clone().any(|k| doc.find_at(k, |w| matches!(w, What::Month(_))).is_some());
+        let dated = window
+            .clone()
+            .any(|k| doc.find_at(k, |w| matches!(w, What::Month(_))).is_some());
         let bracket = window.clone().any(|k| doc.toks.is_punct(k, "("));
-        let dash = window.clone().any(|k| doc.norm(k) == "-" && !doc.toks.list[k].joined);
+        let dash = window
+            .clone()
+            .any(|k| doc.norm(k) == "-" && !doc.toks.list[k].joined);
         if next == "-"
-            || (next == "," && (doc.is_number(b + 1) || doc.find_at(b + 1, |w| matches!(w, What::Month(_))).is_some()))
+            || (next == ","
+                && (doc.is_number(b + 1)
+                    || doc
+                        .find_at(b + 1, |w| matches!(w, What::Month(_)))
+                        .is_some()))
             || (bracket && (dated || dash))
         {
             return PlaceRole::Dateline;
         }
     }
     // Editorial insertions in square brackets ("[Report] [Magdalena Jimenez]").
-    let open_bracket = (sentence.toks.start..a).rev().find(|&k| doc.toks.is_punct(k, "[") || doc.toks.is_punct(k, "]"));
+    let open_bracket = (sentence.toks.start..a)
+        .rev()
+        .find(|&k| doc.toks.is_punct(k, "[") || doc.toks.is_punct(k, "]"));
     if open_bracket.is_some_and(|k| doc.toks.is_punct(k, "[")) {
         return PlaceRole::NotEvent;
     }
@@ -83,7 +124,10 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
     if a >= sentence.toks.start + 2 && doc.norm(a - 1) == "of" {
         let before = a - 2;
         let age = doc.toks.is_punct(before, ",") && before > 0 && doc.is_number(before - 1);
-        let named = doc.is_proper(before) && doc.find_at(before, |w| matches!(w, What::Cue(Cue::AnaphorNoun))).is_none();
+        let named = doc.is_proper(before)
+            && doc
+                .find_at(before, |w| matches!(w, What::Cue(Cue::AnaphorNoun)))
+                .is_none();
         if age || named {
             return PlaceRole::NotEvent;
         }
@@ -91,7 +135,10 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
     if doc
         .find_at(b, |w| matches!(w, What::Cue(Cue::PlaceTitleAfter)))
         .is_some()
-        || (doc.norm(b) == "'s" && doc.find_at(b + 1, |w| matches!(w, What::Cue(Cue::PlaceTitleAfter))).is_some())
+        || (doc.norm(b) == "'s"
+            && doc
+                .find_at(b + 1, |w| matches!(w, What::Cue(Cue::PlaceTitleAfter)))
+                .is_some())
     {
         return PlaceRole::NotEvent;
     }
@@ -99,7 +146,12 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
     // that area such as X", "villages including X") take the cue before their noun phrase.
     let floor = sentence.toks.start;
     let mut k = a;
-    if k > floor + 1 && matches!((doc.norm(k - 2), doc.norm(k - 1)), ("such", "as") | (_, "including") | (_, "like")) {
+    if k > floor + 1
+        && matches!(
+            (doc.norm(k - 2), doc.norm(k - 1)),
+            ("such", "as") | (_, "including") | (_, "like")
+        )
+    {
         let stop = k.saturating_sub(12).max(floor);
         let mut j = k - 1;
         while j > stop {
@@ -107,7 +159,8 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
             if doc.is_punct(j) && matches!(doc.norm(j), ";" | ":" | "." | "(" | "\"") {
                 break;
             }
-            if let Some(h) = doc.find_ending_at(j + 1, 4, |w| matches!(w, What::Cue(Cue::PlaceNotEvent)))
+            if let Some(h) =
+                doc.find_ending_at(j + 1, 4, |w| matches!(w, What::Cue(Cue::PlaceNotEvent)))
                 && h.start as usize >= floor
             {
                 return PlaceRole::NotEvent;
@@ -127,7 +180,11 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
                 _ => PlaceRole::Reference,
             };
         }
-        if doc.find_ending_at(k, 1, |w| matches!(w, What::Cue(Cue::PlaceReference | Cue::PlaceNotEvent))).is_none()
+        if doc
+            .find_ending_at(k, 1, |w| {
+                matches!(w, What::Cue(Cue::PlaceReference | Cue::PlaceNotEvent))
+            })
+            .is_none()
             && !skippable(doc, k - 1)
         {
             break;
@@ -138,14 +195,20 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
 }
 
 /// Finds and resolves the places of the body. `exclude` are spans known not to be places.
-pub fn find(doc: &Doc, gazetteer: &Gazetteer, exclude: Vec<Span>, country_hint: Option<String>) -> Vec<PlaceRef> {
+pub fn find(
+    doc: &Doc,
+    gazetteer: &Gazetteer,
+    exclude: Vec<Span>,
+    country_hint: Option<String>,
+) -> Vec<PlaceRef> {
     let config = GeoparseConfig {
         country_hint,
         exclude,
         ..GeoparseConfig::default()
     };
     let mentions = find_places(gazetteer, doc.body, &config);
-    let spans: Vec<Option<(usize, usize)>> = mentions.iter().map(|m| token_range(doc, m.span)).collect();
+    let spans: Vec<Option<(usize, usize)>> =
+        mentions.iter().map(|m| token_range(doc, m.span)).collect();
     let mut out: Vec<PlaceRef> = Vec::new();
     for (mi, m) in mentions.into_iter().enumerate() {
         let Some(place) = m.place else { continue };
@@ -153,6 +216,21 @@ pub fn find(doc: &Doc, gazetteer: &Gazetteer, exclude: Vec<Span>, country_hint: 
             continue;
         };
         let glued = glued_to_name(doc, a, b, &spans);
+        let cued = m.cue.is_some()
+            || (a > 0
+                && matches!(
+                    doc.norm(a - 1),
+                    "in" | "at"
+                        | "near"
+                        | "of"
+                        | "into"
+                        | "outside"
+                        | "inside"
+                        | "around"
+                        | "across"
+                        | "on"
+                        | "against"
+                ));
         let mut role = role_of(doc, a, b);
         // An item of a list ("Tartus, Banias, Jableh, or Latakia") has the role of the first.
         if let Some(prev) = out.last()
@@ -163,6 +241,20 @@ pub fn find(doc: &Doc, gazetteer: &Gazetteer, exclude: Vec<Span>, country_hint: 
         {
             role = prev.role;
         }
+        // "Paucarbambilla, a locality in Huanuco": the second place holds the first.
+        if let Some(prev) = out.last()
+            && prev.toks.1 < a
+            && a - prev.toks.1 <= 7
+            && doc.toks.is_punct(prev.toks.1, ",")
+            && matches!(doc.norm(a - 1), "in" | "of" | "near")
+            && (prev.toks.1..a).any(|k| {
+                doc.find_at(k, |w| matches!(w, What::Cue(Cue::AnaphorNoun)))
+                    .is_some()
+            })
+            && role == PlaceRole::Event
+        {
+            role = PlaceRole::Reference;
+        }
         out.push(PlaceRef {
             toks: (a, b),
             place: Place {
@@ -172,6 +264,12 @@ pub fn find(doc: &Doc, gazetteer: &Gazetteer, exclude: Vec<Span>, country_hint: 
             },
             role,
             modifier: m.modifier || glued,
+            cued,
+            named_as_place: a >= 2
+                && doc.norm(a - 1) == "of"
+                && doc
+                    .find_ending_at(a - 1, 3, |w| matches!(w, What::Cue(Cue::AnaphorNoun)))
+                    .is_some(),
         });
     }
     out
@@ -187,29 +285,67 @@ fn glued_to_name(doc: &Doc, a: usize, b: usize, spans: &[Option<(usize, usize)>]
     let sentence = &doc.sentences[doc.sentence_of(a)];
     let (s, e) = (sentence.toks.start, sentence.toks.end);
     // A sentence in title case (a headline) says nothing by its capitals.
-    let words: Vec<usize> = (s..e).filter(|&k| doc.is_word(k) && doc.norm(k).len() > 3).collect();
-    if !words.is_empty() && words.iter().filter(|&&k| doc.toks.list[k].capitalised).count() * 10 >= words.len() * 7 {
+    let words: Vec<usize> = (s..e)
+        .filter(|&k| doc.is_word(k) && doc.norm(k).len() > 3)
+        .collect();
+    if !words.is_empty()
+        && words
+            .iter()
+            .filter(|&&k| doc.toks.list[k].capitalised)
+            .count()
+            * 10
+            >= words.len() * 7
+    {
         return false;
     }
     let name_part = |k: usize| {
         doc.is_word(k)
             && doc.toks.list[k].capitalised
             && k != s
-            && doc.find_at(k, |w| matches!(w, What::FunctionWord | What::Cue(_) | What::Month(_) | What::Weekday(_) | What::ClaimVerb)).is_none()
+            && doc
+                .find_at(k, |w| {
+                    matches!(
+                        w,
+                        What::FunctionWord
+                            | What::Cue(_)
+                            | What::Month(_)
+                            | What::Weekday(_)
+                            | What::ClaimVerb
+                    )
+                })
+                .is_none()
     };
     // Another place right before or after, with nothing between: "Luz Leon".
-    let adjacent_place = spans.iter().flatten().any(|&(x, y)| (y == a || x == b) && (x, y) != (a, b));
+    let adjacent_place = spans
+        .iter()
+        .flatten()
+        .any(|&(x, y)| (y == a || x == b) && (x, y) != (a, b));
     // A capitalised word before ("Linquinton Dean"), or an initial ("J. Dunbar").
     // A capitalised word before ("Linquinton Dean"), an initial ("J. Dunbar"), or an
     // abbreviated title ("St. Vincent").
     let before = a > s
         && (name_part(a - 1)
-            || (doc.toks.is_punct(a - 1, ".") && a >= s + 2 && doc.norm(a - 2).chars().count() <= 3 && doc.toks.list[a - 2].capitalised));
+            || (doc.toks.is_punct(a - 1, ".")
+                && a >= s + 2
+                && doc.norm(a - 2).chars().count() <= 3
+                && doc.toks.list[a - 2].capitalised));
     // A capitalised word after that is no place noun ("Tel Aviv University", "Ramsay St.").
     let after = b < e
         && name_part(b)
-        && doc.find_at(b, |w| matches!(w, What::Cue(Cue::AnaphorNoun))).is_none()
-        && !matches!(doc.norm(b), "province" | "governorate" | "department" | "district" | "city" | "county" | "state" | "region");
+        && doc
+            .find_at(b, |w| matches!(w, What::Cue(Cue::AnaphorNoun)))
+            .is_none()
+        && !matches!(
+            doc.norm(b),
+            "province"
+                | "governorate"
+                | "department"
+                | "district"
+                | "city"
+                | "county"
+                | "state"
+                | "region"
+        );
     adjacent_place || before || after
 }
 
@@ -247,14 +383,21 @@ pub fn find_anaphora(doc: &Doc, s: usize, e: usize) -> Vec<Anaphor> {
             let mut m = det.end();
             let mut found = None;
             while m < e && m <= det.end() + 5 {
-                if let Some(n) = doc.find_within(m, e, |w| matches!(w, What::Cue(Cue::AnaphorNoun))) {
+                if let Some(n) = doc.find_within(m, e, |w| matches!(w, What::Cue(Cue::AnaphorNoun)))
+                {
                     found = Some(n);
                     break;
                 }
                 if doc.is_punct(m) && !matches!(doc.norm(m), "." | "-") {
                     break;
                 }
-                if doc.find_at(m, |w| matches!(w, What::Cue(Cue::AnaphorDet) | What::Trigger(_))).is_some() || doc.is_proper(m) {
+                if doc
+                    .find_at(m, |w| {
+                        matches!(w, What::Cue(Cue::AnaphorDet) | What::Trigger(_))
+                    })
+                    .is_some()
+                    || doc.is_proper(m)
+                {
                     break;
                 }
                 m += 1;
@@ -285,13 +428,21 @@ pub fn anaphor_accepts(doc: &Doc, noun: Option<usize>, p: PlacePrecision) -> boo
         return p != PlacePrecision::Country;
     };
     match doc.norm(n) {
-        "village" | "villages" | "town" | "city" | "metropolis" | "hamlet" | "settlement" | "municipality"
-        | "locality" => matches!(p, PlacePrecision::Settlement | PlacePrecision::District),
+        "village" | "villages" | "town" | "city" | "metropolis" | "hamlet" | "settlement"
+        | "municipality" | "locality" => {
+            matches!(p, PlacePrecision::Settlement | PlacePrecision::District)
+        }
         "district" | "neighbourhood" | "neighborhood" | "quarter" | "suburb" | "camp" => {
-            matches!(p, PlacePrecision::District | PlacePrecision::Settlement | PlacePrecision::Admin2)
+            matches!(
+                p,
+                PlacePrecision::District | PlacePrecision::Settlement | PlacePrecision::Admin2
+            )
         }
         "province" | "governorate" | "region" | "countryside" => {
-            matches!(p, PlacePrecision::Admin1 | PlacePrecision::Admin2 | PlacePrecision::Region)
+            matches!(
+                p,
+                PlacePrecision::Admin1 | PlacePrecision::Admin2 | PlacePrecision::Region
+            )
         }
         _ => p != PlacePrecision::Country,
     }

@@ -28,8 +28,6 @@ pub struct Token {
     pub all_caps: bool,
     /// Attached to the previous token by a hyphen ("al-Sharaa", "95-year-old").
     pub joined: bool,
-    /// White space (or the start of the text) before the token.
-    pub space_before: bool,
 }
 
 /// The tokens of one text, with their folded forms stored in one string.
@@ -103,8 +101,7 @@ pub fn tokenize(text: &str) -> Tokens {
     let mut joined = false;
     while i < n {
         let (pos, c) = chars[i];
-        if c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}' | '\u{feff}' | '\u{ad}')
-        {
+        if c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}' | '\u{feff}' | '\u{ad}') {
             space_before = true;
             joined = false;
             i += 1;
@@ -154,7 +151,9 @@ pub fn tokenize(text: &str) -> Tokens {
                     && (d == ',' || d == '.')
                     && j + 1 < n
                     && chars[j + 1].1.is_ascii_digit()
-                    && chars[start_i..j].iter().all(|(_, c)| c.is_ascii_digit() || *c == ',' || *c == '.')
+                    && chars[start_i..j]
+                        .iter()
+                        .all(|(_, c)| c.is_ascii_digit() || *c == ',' || *c == '.')
                 {
                     if d == ',' {
                         // A thousands group has exactly three digits.
@@ -174,7 +173,9 @@ pub fn tokenize(text: &str) -> Tokens {
             let start = pos;
             let end = end_of(j);
             let word = &text[start..end];
-            let is_number = word.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.');
+            let is_number = word
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.');
             let a = tokens.norms.len() as u32;
             for ch in word.chars() {
                 if is_apostrophe(ch) {
@@ -191,11 +192,14 @@ pub fn tokenize(text: &str) -> Tokens {
                 start,
                 end,
                 norm: (a, b),
-                shape: if is_number { Shape::Number } else { Shape::Word },
+                shape: if is_number {
+                    Shape::Number
+                } else {
+                    Shape::Word
+                },
                 capitalised: word.chars().next().is_some_and(char::is_uppercase),
                 all_caps: letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()),
                 joined,
-                space_before,
             });
             space_before = false;
             joined = false;
@@ -219,7 +223,6 @@ pub fn tokenize(text: &str) -> Tokens {
                 capitalised: false,
                 all_caps: false,
                 joined: false,
-                space_before: false,
             });
             i += 2;
             continue;
@@ -247,7 +250,6 @@ pub fn tokenize(text: &str) -> Tokens {
             capitalised: false,
             all_caps: false,
             joined: false,
-            space_before,
         });
         space_before = false;
         joined = false;

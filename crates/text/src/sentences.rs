@@ -116,7 +116,11 @@ fn blocks(text: &str, wrapped: bool) -> Vec<Range<usize>> {
         // sentence, even in a text too short to tell that it is wrapped.
         let continues = !blank
             && !line.trim_end().ends_with(['.', '!', '?', ':', '"', '”'])
-            && text[i + 1..].trim_start_matches([' ', '\t']).chars().next().is_some_and(char::is_lowercase);
+            && text[i + 1..]
+                .trim_start_matches([' ', '\t'])
+                .chars()
+                .next()
+                .is_some_and(char::is_lowercase);
         if (!wrapped && !continues) || blank {
             if start < i {
                 out.push(start..i);
