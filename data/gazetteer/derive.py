@@ -16,9 +16,9 @@ Rules (documented in README.md beside this script):
   rows of the same GeoNames id are replaced by them. A WOF row without a GeoNames id is dropped
   when a row with an id and the same name lies within 15 km (WOF's duplicates such as Baniyas).
 - Admin areas outside the detailed countries have no rows of their own: their representative
-  point is the unweighted mean of the coordinates of their populated places (the centre of the
-  settled area), computed here from cities500 and the detailed rows. Admin areas with no
-  populated place get no point and are left out.
+  point is the middle of the extent of their populated places (2nd to 98th percentile of
+  latitude and longitude), computed here from cities500 and the detailed rows. Admin areas with
+  no populated place get no point and are left out.
 - Countries: the area-weighted centroid of the largest polygon of the country's Natural Earth
   1:50m outline (the mainland), or for countries the outline file lacks, the mean of their
   populated places.
@@ -154,7 +154,8 @@ def main():
             code, name, ascii_name, gid = line.rstrip("\n").split("\t")
             admin2[code] = (name, ascii_name, gid)
 
-    sums = {}
+    # Per admin code (and per country): the coordinates and populations of its populated places.
+    members = {}
     for key in order:
         p = places[key]
         if p[4] != "P":
@@ -162,11 +163,20 @@ def main():
         for code in (f"{p[6]}.{p[7]}", f"{p[6]}.{p[7]}.{p[8]}" if p[8] else None, p[6]):
             if code is None:
                 continue
-            s = sums.setdefault(code, [0.0, 0.0, 0, 0])
-            s[0] += p[2]
-            s[1] += p[3]
-            s[2] += 1
-            s[3] += int(p[9] or 0)
+            members.setdefault(code, []).append((p[2], p[3], int(p[9] or 0)))
+    # The representative point of an area is the middle of the extent of its populated places
+    # (2nd to 98th percentile of latitude and of longitude, so that one mis-coded place cannot
+    # stretch it): the mean would be pulled toward the dense, usually one-sided, urban part.
+    sums = {}
+    for code, pts in members.items():
+        lats = sorted(p[0] for p in pts)
+        lons = sorted(p[1] for p in pts)
+        lo, hi = int(0.02 * (len(pts) - 1)), int(round(0.98 * (len(pts) - 1)))
+        lat = (lats[lo] + lats[hi]) / 2
+        lon = (lons[lo] + lons[hi]) / 2
+        # sums keeps the layout [lat * n, lon * n, n, population] used below.
+        n = len(pts)
+        sums[code] = [lat * n, lon * n, n, sum(p[2] for p in pts)]
 
     # Countries: centroid of the largest polygon of the Natural Earth outline.
     numeric_to_iso = {}
@@ -190,15 +200,15 @@ def main():
 
     with gzip.GzipFile(os.path.join(HERE, "admins.tsv.gz"), "wb", mtime=0) as raw:
         out = io.TextIOWrapper(raw, encoding="utf-8", newline="\n")
-        out.write("code\tgeonameid\tname\tasciiname\tlat\tlon\tplaces\n")
+        out.write("code\tgeonameid\tname\tasciiname\tlat\tlon\tplaces\tpopulation\n")
         for level, table in (("ADM1", admin1), ("ADM2", admin2)):
             for code, (name, ascii_name, gid) in sorted(table.items()):
                 s = sums.get(code)
                 if s:
-                    lat, lon, n = f"{round(s[0] / s[2], 5)}", f"{round(s[1] / s[2], 5)}", str(s[2])
+                    lat, lon, n, pop = f"{round(s[0] / s[2], 5)}", f"{round(s[1] / s[2], 5)}", str(s[2]), str(s[3])
                 else:
-                    lat, lon, n = "", "", "0"
-                out.write("\t".join([code, gid, name, ascii_name, lat, lon, n]) + "\n")
+                    lat, lon, n, pop = "", "", "0", "0"
+                out.write("\t".join([code, gid, name, ascii_name, lat, lon, n, pop]) + "\n")
         out.flush()
 
     with open(os.path.join(HERE, "countries.tsv"), "w", encoding="utf-8", newline="\n") as out:
@@ -210,7 +220,7 @@ def main():
                 how = "outline"
             elif iso in sums:
                 s = sums[iso]
-                lat, lon = s[0] / s[2], s[1] / s[2]
+                lat, lon = s[0] / s[2], s[1] / s[2]  # the middle of the extent, as for admin areas
                 how = "places"
             else:
                 continue
@@ -237,7 +247,18 @@ def topo_centroids(path, numeric_to_iso):
         for i in indices:
             a = arcs[i] if i >= 0 else list(reversed(arcs[~i]))
             pts.extend(a if not pts else a[1:])
-        return pts
+        # Unwrap longitudes so that a ring crossing the antimeridian (Russia, Fiji) stays
+        # continuous; the centroid is wrapped back into [-180, 180) below.
+        out = []
+        for x, y in pts:
+            if out:
+                px = out[-1][0]
+                while x - px > 180:
+                    x -= 360
+                while x - px < -180:
+                    x += 360
+            out.append((x, y))
+        return out
 
     out = {}
     for g in topo["objects"]["countries"]["geometries"]:
@@ -257,7 +278,8 @@ def topo_centroids(path, numeric_to_iso):
             if a == 0:
                 continue
             area = abs(a / 2)
-            c = (cy / (3 * a), cx / (3 * a))
+            lon = (cx / (3 * a) + 180.0) % 360.0 - 180.0
+            c = (cy / (3 * a), lon)
             if best is None or area > best[0]:
                 best = (area, c)
         if best:

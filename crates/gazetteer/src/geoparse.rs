@@ -152,13 +152,20 @@ fn tokenize(text: &str) -> Vec<Tok> {
             && word.chars().all(|c| !c.is_lowercase());
         let mut key = String::new();
         let lower = word.to_lowercase();
-        if arabic {
-            key::word_key_into(strip_arabic_clitic(word), &mut key);
-        } else {
-            key::word_key_into(word, &mut key);
-        }
         let mut skel = String::new();
-        key::skeleton_word_into(&key, &mut skel);
+        // Keys only where a name can be: capitalised and Arabic-script words, and short words
+        // (articles and connectors such as "al", "ez", "de").
+        if arabic
+            || cap
+            || (word.len() <= 5 && (key::is_article(word) || CONNECTORS.contains(&lower.as_str())))
+        {
+            if arabic {
+                key::word_key_into(strip_arabic_clitic(word), &mut key);
+            } else {
+                key::word_key_into(word, &mut key);
+            }
+            key::skeleton_word_into(&key, &mut skel);
+        }
         toks.push(Tok {
             start,
             end: word_end,
@@ -234,6 +241,9 @@ fn strip_arabic_clitic(word: &str) -> &str {
     word
 }
 
+/// Most candidates of one name the document weighs (the best by prior).
+const MAX_DOC_CANDIDATES: usize = 40;
+
 /// Lowercase words allowed inside a multi-word name ("Dayr az Zawr", "Rio de Janeiro").
 const CONNECTORS: &[&str] = &[
     "al", "el", "as", "ash", "ad", "ar", "at", "az", "an", "ez", "es", "ed", "er", "et", "en", "a",
@@ -267,6 +277,51 @@ struct Draft {
 /// Finds and resolves every place name in `text` (a whole report: the other places it names
 /// are the context of each). Mentions come in text order.
 pub fn find_places(gaz: &Gazetteer, text: &str, config: &GeoparseConfig) -> Vec<PlaceMention> {
+    parse(gaz, text, config, None)
+}
+
+/// Resolves given spans of `text` as places (for example toponyms a person or another tool
+/// marked), with the rest of the document as context: one mention per span, in the order given;
+/// a span with no candidate gets a mention without a place. Spans that are not on character
+/// boundaries of `text` are skipped.
+pub fn resolve_spans(
+    gaz: &Gazetteer,
+    text: &str,
+    spans: &[Span],
+    config: &GeoparseConfig,
+) -> Vec<PlaceMention> {
+    let spans: Vec<Span> = spans
+        .iter()
+        .copied()
+        .filter(|s| s.start < s.end && text.get(s.start..s.end).is_some())
+        .collect();
+    let found = parse(gaz, text, config, Some(&spans));
+    spans
+        .iter()
+        .map(|s| {
+            found
+                .iter()
+                .find(|m| m.span == *s)
+                .cloned()
+                .unwrap_or_else(|| PlaceMention {
+                    span: *s,
+                    text: text[s.start..s.end].to_string(),
+                    place: None,
+                    score: 0.0,
+                    candidates: Vec::new(),
+                    cue: None,
+                    modifier: false,
+                })
+        })
+        .collect()
+}
+
+fn parse(
+    gaz: &Gazetteer,
+    text: &str,
+    config: &GeoparseConfig,
+    forced: Option<&[Span]>,
+) -> Vec<PlaceMention> {
     let mut toks = tokenize(text);
     mark_headlines(&mut toks);
     let lex = &gaz.lex;
@@ -276,48 +331,99 @@ pub fn find_places(gaz: &Gazetteer, text: &str, config: &GeoparseConfig) -> Vec<
     let mut person_words = person_pass(&toks, lex);
     let mut demonym_countries: HashMap<String, f32> = HashMap::new();
     let regions = region_phrases(gaz);
+    let mut gathered: HashMap<String, Vec<Cand>> = HashMap::new();
     let excluded = |s: usize, e: usize| config.exclude.iter().any(|x| x.start < e && s < x.end);
 
     let mut i = 0;
     'outer: while i < toks.len() {
         let t = &toks[i];
         // Curated region phrases may be lowercase ("coastal regions", "eastern Ghouta").
-        if let Some((last, id)) = match_region(&toks, i, &regions) {
-            if !excluded(t.start, toks[last].end) {
-                let e = gaz.entry(PlaceId(id));
-                let contextual = gaz.index.row(id).flags & flag::CONTEXTUAL != 0;
+        if let Some((last, id)) = match_region(&toks, i, &regions)
+            && !excluded(t.start, toks[last].end)
+        {
+            let e = gaz.entry(PlaceId(id));
+            let contextual = gaz.index.row(id).flags & flag::CONTEXTUAL != 0;
+            drafts.push(Draft {
+                first: i,
+                last,
+                start: t.start,
+                end: toks[last].end,
+                key: String::new(),
+                cands: vec![Cand {
+                    id,
+                    kind: MatchKind::Key,
+                    primary: true,
+                    prior: 2.0,
+                    skeleton_len: 0,
+                }],
+                cue: None,
+                follow: None,
+                modifier: false,
+                fixed: Some(e.to_place()),
+                district_of: None,
+                district_cue: false,
+                weak: contextual,
+                follow_end: None,
+            });
+            i = last + 1;
+            continue;
+        }
+        // "Sacramento, Calif.": an admin area's abbreviation after a comma and a place name.
+        if t.cap
+            && i > 0
+            && toks[i - 1].gap_after == Gap::Comma
+            && toks[i - 1].cap
+            && text[t.end..].starts_with('.')
+        {
+            let run_end = t.start
+                + text[t.start..]
+                    .find(|c: char| !(c.is_ascii_alphabetic() || c == '.'))
+                    .unwrap_or(text.len() - t.start);
+            let abbr = &text[t.start..run_end];
+            if let Some(id) = lex.abbreviations.get(abbr).and_then(|c| gaz.admin_place(c))
+                && !excluded(t.start, run_end)
+            {
+                let last = (i..toks.len())
+                    .take_while(|&k| toks[k].end <= run_end)
+                    .last()
+                    .unwrap_or(i);
                 drafts.push(Draft {
                     first: i,
                     last,
                     start: t.start,
-                    end: toks[last].end,
-                    key: String::new(),
+                    end: run_end,
+                    key: key::name_key(abbr),
                     cands: vec![Cand {
-                        id,
+                        id: id.0,
                         kind: MatchKind::Key,
                         primary: true,
-                        prior: 2.0,
+                        prior: 3.0,
                         skeleton_len: 0,
                     }],
                     cue: None,
                     follow: None,
                     modifier: false,
-                    fixed: Some(e.to_place()),
+                    fixed: None,
                     district_of: None,
                     district_cue: false,
-                    weak: contextual,
+                    weak: false,
                     follow_end: None,
                 });
                 i = last + 1;
                 continue;
             }
         }
+        // A demonym alone ("Syrian", "Alawite") names people, not a place; "Saudi Arabia" is
+        // still walked below.
         if let Some(cc) = lex.demonyms.get(&t.lower) {
             if !cc.is_empty() {
                 *demonym_countries.entry(cc.clone()).or_default() += 1.0;
             }
-            i += 1;
-            continue;
+            let next_joins = toks.get(i + 1).is_some_and(|n| n.cap) && t.gap_after == Gap::Space;
+            if !next_joins {
+                i += 1;
+                continue;
+            }
         }
         let article_start = !t.arabic
             && key::is_article(&t.lower)
@@ -364,17 +470,19 @@ pub fn find_places(gaz: &Gazetteer, text: &str, config: &GeoparseConfig) -> Vec<
             if !is_art {
                 any_content = true;
                 joined.push_str(&tj.key);
-                let combined = if j == i || !joined.is_ascii() {
-                    joined.clone()
+                let refolded;
+                let combined: &str = if j == i || !joined.is_ascii() {
+                    &joined
                 } else {
-                    key::refold(&joined)
+                    refolded = key::refold(&joined);
+                    &refolded
                 };
+                // One walk: alive while its stable part (all but the last bytes, which a later
+                // word may still change) leads somewhere; a hit when the whole key is final.
                 let stable = combined.len().saturating_sub(3);
-                strict_alive = combined.is_char_boundary(stable)
-                    && WalkState::root(strict_fst)
-                        .feed(strict_fst, &combined.as_bytes()[..stable])
-                        .is_some();
-                strict_hit = strict_alive && gaz.index.strict.contains_key(&combined);
+                let (alive, hit) = walk_key(strict_fst, combined.as_bytes(), stable);
+                strict_alive = alive;
+                strict_hit = hit;
                 skel_state = skel_state.and_then(|s| s.feed(skel_fst, tj.skel.as_bytes()));
             }
             if !strict_alive && skel_state.is_none() {
@@ -442,6 +550,17 @@ pub fn find_places(gaz: &Gazetteer, text: &str, config: &GeoparseConfig) -> Vec<
                 i = last + 1;
                 continue 'outer;
             }
+            let phrase = (i..=last)
+                .map(|k| toks[k].lower.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if lex.demonyms.contains_key(&phrase) {
+                if let Some(cc) = lex.demonyms.get(&phrase).filter(|c| !c.is_empty()) {
+                    *demonym_countries.entry(cc.clone()).or_default() += 1.0;
+                }
+                i = last + 1;
+                continue 'outer;
+            }
             // Words that are never places on their own.
             if single && !content.arabic && lex.never_alone.contains(&content.lower) {
                 i = last + 1;
@@ -470,8 +589,8 @@ pub fn find_places(gaz: &Gazetteer, text: &str, config: &GeoparseConfig) -> Vec<
             let given_before = joined_before.is_some_and(|b| lex.given_names.contains(&b.lower));
             let verb_after = joined_after.is_some_and(|a| lex.person_verbs.contains(&a.lower));
             if title_before || (given_first && (cap_after || verb_after)) || given_before {
-                for k in i..=last {
-                    person_words.insert(toks[k].lower.clone());
+                for t in &toks[i..=last] {
+                    person_words.insert(t.lower.clone());
                 }
                 if let Some(a) = joined_after.filter(|a| a.cap) {
                     person_words.insert(a.lower.clone());
@@ -484,7 +603,6 @@ pub fn find_places(gaz: &Gazetteer, text: &str, config: &GeoparseConfig) -> Vec<
             let modifier = org_after
                 || cap_before
                 || (cap_after
-                    && !org_after
                     && joined_after.is_some_and(|a| !a.cap || !lex.follow.contains_key(&a.lower)));
             let cue = preceding_cue(&toks, i, lex);
             let follow =
@@ -513,12 +631,30 @@ pub fn find_places(gaz: &Gazetteer, text: &str, config: &GeoparseConfig) -> Vec<
                     .filter(|c| c.is_lowercase())
                     .count()
                     <= 1;
-            let acronym =
-                single && upper && !(content.all_caps && content.end - content.start >= 5);
+            // A dateline ("AMMAN:", "BEIRUT —") opens a line with the place in capitals.
+            let dateline = content.all_caps
+                && (i == 0 || toks[i - 1].line_end)
+                && text[content.end..]
+                    .trim_start_matches([' ', '('])
+                    .starts_with([':', '\u{2014}', '-', ',', '(']);
+            let acronym = single
+                && !dateline
+                && (upper || (content.all_caps && content.lower.chars().count() <= 7));
             if acronym {
                 weak = true;
             }
-            let mut cands = resolve::gather(gaz, &key, &skel);
+            // One name is looked up once per document.
+            let mut cands = match gathered.get(&key) {
+                Some(c) => c.clone(),
+                None => {
+                    let mut c = resolve::gather(gaz, &key, &skel);
+                    // The best by prior are enough for the document to choose from.
+                    c.sort_by(|a, b| b.prior.total_cmp(&a.prior).then(a.id.cmp(&b.id)));
+                    c.truncate(MAX_DOC_CANDIDATES);
+                    gathered.insert(key.clone(), c.clone());
+                    c
+                }
+            };
             // Spelling variants only where transliteration varies: the detailed countries, the
             // report's country, or big places; never for English words and acronyms.
             let hint = config
@@ -534,8 +670,7 @@ pub fn find_places(gaz: &Gazetteer, text: &str, config: &GeoparseConfig) -> Vec<
                     return false;
                 }
                 let r = gaz.index.row(c.id);
-                let local = r.flags & flag::DETAILED != 0 || Some(r.country) == hint;
-                local || (c.kind == MatchKind::Skeleton && r.population >= 100_000)
+                r.flags & flag::DETAILED != 0 || Some(r.country) == hint
             });
             // A country code or alias in capitals ("UK", "US") is a country.
             if acronym
@@ -596,6 +731,10 @@ pub fn find_places(gaz: &Gazetteer, text: &str, config: &GeoparseConfig) -> Vec<
         i += 1;
     }
 
+    if let Some(forced) = forced {
+        force_spans(gaz, text, &toks, forced, &mut drafts, config);
+    }
+
     // Districts: "X district of Y", "the neighbourhood of X in the city of Y".
     for d in 0..drafts.len() {
         if !drafts[d].district_cue {
@@ -630,6 +769,136 @@ pub fn find_places(gaz: &Gazetteer, text: &str, config: &GeoparseConfig) -> Vec<
     }
 
     resolve_document(gaz, text, &toks, &mut drafts, &demonym_countries, config)
+}
+
+/// Replaces the drafts that overlap given spans by drafts of exactly those spans.
+fn force_spans(
+    gaz: &Gazetteer,
+    text: &str,
+    toks: &[Tok],
+    spans: &[Span],
+    drafts: &mut Vec<Draft>,
+    config: &GeoparseConfig,
+) {
+    drafts.retain(|d| !spans.iter().any(|s| s.start < d.end && d.start < s.end));
+    let hint = config
+        .country_hint
+        .as_ref()
+        .and_then(|h| gaz.index.country_by_iso.get(&h.to_ascii_uppercase()))
+        .copied();
+    for s in spans {
+        let inside: Vec<usize> = (0..toks.len())
+            .filter(|&k| toks[k].start >= s.start && toks[k].end <= s.end)
+            .collect();
+        let (Some(&first), Some(&last)) = (inside.first(), inside.last()) else {
+            continue;
+        };
+        let content: Vec<usize> = inside
+            .iter()
+            .copied()
+            .filter(|&k| toks[k].arabic || !(key::is_article(&toks[k].lower) && inside.len() > 1))
+            .collect();
+        let key = key::refold(
+            &content
+                .iter()
+                .map(|&k| toks[k].key.as_str())
+                .collect::<String>(),
+        );
+        let skel: String = content.iter().map(|&k| toks[k].skel.as_str()).collect();
+        let mut cands = Vec::new();
+        // An admin area's abbreviation ("Calif.").
+        if let Some(id) = gaz
+            .lex
+            .abbreviations
+            .get(text[s.start..s.end].trim())
+            .and_then(|c| gaz.admin_place(c))
+        {
+            cands.push(Cand {
+                id: id.0,
+                kind: MatchKind::Key,
+                primary: true,
+                prior: 3.0,
+                skeleton_len: 0,
+            });
+        }
+        // A demonym marked as a toponym ("Syrian forces", "South Korean") stands for its country.
+        let phrase = content
+            .iter()
+            .map(|&k| toks[k].lower.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if cands.is_empty()
+            && let Some(cc) = gaz.lex.demonyms.get(&phrase).filter(|c| !c.is_empty())
+            && let Some(c) = gaz.country(cc)
+        {
+            cands.push(Cand {
+                id: c.id.0,
+                kind: MatchKind::Key,
+                primary: true,
+                prior: 3.0,
+                skeleton_len: 0,
+            });
+        }
+        if cands.is_empty() && !key.is_empty() {
+            cands = resolve::gather(gaz, &key, &skel);
+            cands.retain(|c| {
+                let r = gaz.index.row(c.id);
+                c.kind == MatchKind::Key || r.flags & flag::DETAILED != 0 || Some(r.country) == hint
+            });
+        }
+        // A longer expression around a place ("Colorado State University", "US Federal
+        // Reserve"): the longest run of its capitalised words that names a place.
+        if cands.is_empty() && content.len() > 1 {
+            'sub: for len in (1..content.len()).rev() {
+                for w in content.windows(len) {
+                    if !w.iter().all(|&k| toks[k].cap || toks[k].arabic) {
+                        continue;
+                    }
+                    if len == 1
+                        && (gaz.lex.never_alone.contains(&toks[w[0]].lower)
+                            || gaz.lex.english_words.contains(&toks[w[0]].lower))
+                    {
+                        continue;
+                    }
+                    let k2 =
+                        key::refold(&w.iter().map(|&k| toks[k].key.as_str()).collect::<String>());
+                    let found: Vec<Cand> = resolve::gather(gaz, &k2, "")
+                        .into_iter()
+                        .filter(|c| c.kind == MatchKind::Key)
+                        .collect();
+                    if !found.is_empty() {
+                        cands = found;
+                        break 'sub;
+                    }
+                }
+            }
+        }
+        if cands.is_empty() {
+            continue;
+        }
+        let before = first.checked_sub(1).map(|k| &toks[k]);
+        let after = toks
+            .get(last + 1)
+            .filter(|_| toks[last].gap_after == Gap::Space);
+        drafts.push(Draft {
+            first,
+            last,
+            start: s.start,
+            end: s.end,
+            key,
+            cands,
+            cue: preceding_cue(toks, first, &gaz.lex),
+            follow: after.and_then(|a| gaz.lex.follow.get(&a.lower).map(|k| (a.lower.clone(), *k))),
+            modifier: false,
+            fixed: None,
+            district_of: None,
+            district_cue: false,
+            weak: false,
+            follow_end: None,
+        });
+        let _ = before;
+    }
+    drafts.sort_by_key(|d| (d.start, d.end));
 }
 
 /// Words of person names, from the whole document: a title or a given name before a capitalised
@@ -669,6 +938,21 @@ fn person_pass(toks: &[Tok], lex: &crate::lexicon::Lexicon) -> HashSet<String> {
             k += 1;
         }
         if taken > 0 && t.cap && !lex.person_titles.contains(&t.lower) {
+            out.insert(t.lower.clone());
+        }
+    }
+    // "Nelson said", "Khalil told": a capitalised word after a capitalised word and before a
+    // speech verb is a surname (the first word is the given name, known or not).
+    for i in 1..toks.len().saturating_sub(1) {
+        let (p, t, n) = (&toks[i - 1], &toks[i], &toks[i + 1]);
+        if p.cap
+            && t.cap
+            && p.gap_after == Gap::Space
+            && t.gap_after == Gap::Space
+            && !p.sentence_start
+            && !lex.never_alone.contains(&p.lower)
+            && lex.person_verbs.contains(&n.lower)
+        {
             out.insert(t.lower.clone());
         }
     }
@@ -907,6 +1191,18 @@ fn bearing_deg(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
     (y.atan2(x).to_degrees() + 360.0) % 360.0
 }
 
+/// Walks `key` from the root: (the first `stable` bytes lead somewhere, the whole key is a key).
+fn walk_key<D: AsRef<[u8]>>(f: &Fst<D>, key: &[u8], stable: usize) -> (bool, bool) {
+    let mut node = f.root();
+    for (n, &b) in key.iter().enumerate() {
+        match node.find_input(b) {
+            Some(i) => node = f.node(node.transition_addr(i)),
+            None => return (n >= stable, false),
+        }
+    }
+    (true, node.is_final())
+}
+
 /// A position in an fst, walked byte by byte.
 struct WalkState {
     addr: fst::raw::CompiledAddr,
@@ -1090,12 +1386,13 @@ fn resolve_document(
         .map(|(c, _)| *c);
 
     // Initial choice: prior + country.
-    let mut choice: HashMap<String, usize> = HashMap::new(); // group key -> index into cands of first draft
+    let mut choice: HashMap<String, u32> = HashMap::new(); // group key -> chosen place id
     let score_of = |d: &Draft,
                     c: &Cand,
                     admins: &HashMap<u32, f32>,
                     anchors: &[(f64, f64, String)],
-                    gkey: &str|
+                    gkey: &str,
+                    explain: bool|
      -> (f32, Vec<String>) {
         let r = ix.row(c.id);
         let f = ix.feature_code(r.fcode);
@@ -1104,27 +1401,26 @@ fn resolve_document(
         let share = country_share(r.country);
         if share > 0.0 {
             s += 4.0 * share;
-            why.push(format!("country {:.0}% of the report", share * 100.0));
+            if explain {
+                why.push(format!("country {:.0}% of the report", share * 100.0));
+            }
         }
         if r.admin1 != NONE
             && let Some(w) = admins.get(&r.admin1)
         {
             s += 1.0 * w.min(1.0);
-            why.push("in an admin area the report names".into());
+            if explain {
+                why.push("in an admin area the report names".into());
+            }
         }
         // Proximity to the other places the report names.
         let (lat, lon) = (f64::from(r.lat), f64::from(r.lon));
-        let mut prox = 0.0f32;
-        for (alat, alon, akey) in anchors {
-            if akey == gkey {
-                continue;
-            }
-            let dist = haversine_km(lat, lon, *alat, *alon);
-            prox += (-dist / 40.0).exp() as f32;
-        }
+        let prox = proximity(lat, lon, anchors, gkey);
         if prox > 0.05 {
             s += 3.0 * prox.ln_1p();
-            why.push(format!("near {prox:.1} other places of the report"));
+            if explain {
+                why.push(format!("near {prox:.1} other places of the report"));
+            }
         }
         let cue_kind = d
             .follow
@@ -1135,27 +1431,29 @@ fn resolve_document(
             Some(CueKind::Admin1) => {
                 if f == "ADM1" {
                     s += 4.0;
-                    why.push("named as a province".into());
+                    if explain {
+                        why.push("named as a province".into());
+                    }
                 } else {
                     s -= 1.0;
                 }
             }
-            Some(CueKind::Admin2) => {
-                if f == "ADM2" {
-                    s += 3.0;
-                }
-            }
+            Some(CueKind::Admin2) if f == "ADM2" => s += 3.0,
             Some(CueKind::Settlement) | Some(CueKind::District) => {
                 if ix.fcode_ppl.get(r.fcode as usize).copied().unwrap_or(false) {
                     s += 1.0;
-                    why.push("named as a village, town or district".into());
+                    if explain {
+                        why.push("named as a village, town or district".into());
+                    }
                 } else {
                     s -= 1.0;
                 }
             }
-            Some(CueKind::City) => {
-                if f == "PPLC" || f == "PPLA" || f == "PPLA2" || r.population >= 50_000 {
-                    s += 1.5;
+            Some(CueKind::City)
+                if f == "PPLC" || f == "PPLA" || f == "PPLA2" || r.population >= 50_000 =>
+            {
+                s += 1.5;
+                if explain {
                     why.push("named as a city".into());
                 }
             }
@@ -1169,28 +1467,56 @@ fn resolve_document(
 
     let mut admins: HashMap<u32, f32> = HashMap::new();
     let mut anchors: Vec<(f64, f64, String)> = Vec::new();
+    // The parts of each candidate's score that do not change between rounds.
+    let no_admins: HashMap<u32, f32> = HashMap::new();
+    let statics: HashMap<&String, Vec<(f32, f64, f64, u32)>> = groups
+        .iter()
+        .map(|(gkey, members)| {
+            let d = &drafts[members[0]];
+            let v = d
+                .cands
+                .iter()
+                .map(|c| {
+                    let r = ix.row(c.id);
+                    let base = score_of(d, c, &no_admins, &[], gkey, false).0;
+                    (base, f64::from(r.lat), f64::from(r.lon), r.admin1)
+                })
+                .collect();
+            (gkey, v)
+        })
+        .collect();
     for round in 0..3 {
         let mut new_choice = HashMap::new();
         for (gkey, members) in &groups {
             let d = &drafts[members[0]];
-            let best = d
-                .cands
+            let best = statics[gkey]
                 .iter()
                 .enumerate()
-                .map(|(k, c)| (k, score_of(d, c, &admins, &anchors, gkey).0))
+                .map(|(k, &(base, lat, lon, a1))| {
+                    let mut s = base;
+                    if a1 != NONE
+                        && let Some(w) = admins.get(&a1)
+                    {
+                        s += w.min(1.0);
+                    }
+                    let prox = proximity(lat, lon, &anchors, gkey);
+                    if prox > 0.05 {
+                        s += 3.0 * prox.ln_1p();
+                    }
+                    (k, s)
+                })
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
             if let Some((k, _)) = best {
-                new_choice.insert(gkey.clone(), k);
+                new_choice.insert(gkey.clone(), d.cands[k].id);
             }
         }
         choice = new_choice;
         // Evidence for the next round: admin areas named, anchors of chosen settlements.
         admins.clear();
         anchors.clear();
-        for (gkey, &k) in &choice {
+        for (gkey, &id) in &choice {
             let d = &drafts[groups[gkey][0]];
-            let c = &d.cands[k];
-            let r = ix.row(c.id);
+            let r = ix.row(id);
             let f = ix.feature_code(r.fcode);
             if d.weak || groups[gkey].iter().all(|&m| drafts[m].modifier) {
                 continue;
@@ -1251,7 +1577,7 @@ fn resolve_document(
             Some(p) => Some(p.clone()),
             None => choice
                 .get(&city.key)
-                .map(|&k| gaz.entry(PlaceId(city.cands[k].id)).to_place()),
+                .map(|&id| gaz.entry(PlaceId(id)).to_place()),
         };
         let Some(city_place) = city_place else {
             continue;
@@ -1332,14 +1658,15 @@ fn resolve_document(
             .cands
             .iter()
             .map(|c| {
-                let (s, mut why) = score_of(d, c, &admins, &anchors, &d.key);
-                let mut reasons = resolve::reasons_of_prior(gaz, c);
-                reasons.append(&mut why);
-                (s, reasons, c)
+                (
+                    score_of(d, c, &admins, &anchors, &d.key, false).0,
+                    Vec::new(),
+                    c,
+                )
             })
             .collect();
         // The group's choice first.
-        let chosen_id = choice.get(&d.key).map(|&k| d.cands[k].id);
+        let chosen_id = choice.get(&d.key).copied();
         scored.sort_by(|a, b| {
             let ca = Some(a.2.id) == chosen_id;
             let cb = Some(b.2.id) == chosen_id;
@@ -1359,11 +1686,16 @@ fn resolve_document(
         }
         let choice_prob = probs.first().copied().unwrap_or(0.0);
         let confidence = place_prob * (0.5 + 0.5 * choice_prob);
+        // Reasons only for the candidates shown.
         let candidates: Vec<Candidate> = scored
             .iter()
             .zip(&probs)
             .take(max_c)
-            .map(|((_, reasons, c), p)| resolve::to_candidate(gaz, c, *p, reasons.clone()))
+            .map(|((_, _, c), p)| {
+                let mut reasons = resolve::reasons_of_prior(gaz, c);
+                reasons.extend(score_of(d, c, &admins, &anchors, &d.key, true).1);
+                resolve::to_candidate(gaz, c, *p, reasons)
+            })
             .collect();
         let mut place = if let Some(p) = district_place.get(&d.key) {
             Some(p.clone())
@@ -1411,6 +1743,24 @@ fn resolve_document(
     }
     out.sort_by_key(|m| (m.span.start, m.span.end));
     out
+}
+
+/// How near a point is to the anchors (the chosen places of the report's other names):
+/// the sum of exp(-d / 40 km).
+fn proximity(lat: f64, lon: f64, anchors: &[(f64, f64, String)], gkey: &str) -> f32 {
+    let coslat = lat.to_radians().cos();
+    let mut prox = 0.0f32;
+    for (alat, alon, akey) in anchors {
+        // Beyond about 300 km an anchor adds under 0.001: skip it without trigonometry.
+        let dlat = (lat - alat).abs();
+        let dlon = ((lon - alon + 540.0) % 360.0 - 180.0).abs() * coslat;
+        if dlat > 2.7 || dlon > 2.7 || akey == gkey {
+            continue;
+        }
+        let dist = 111.2 * (dlat * dlat + dlon * dlon).sqrt();
+        prox += (-dist / 40.0).exp() as f32;
+    }
+    prox
 }
 
 /// The nearest place of at least `min_pop` inhabitants within `max_km`.

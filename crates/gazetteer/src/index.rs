@@ -281,6 +281,21 @@ impl Index {
         })
     }
 
+    /// The code of an admin table row (`US.CA`, `SY.11.172947`).
+    pub fn admin_code(&self, i: u32) -> &str {
+        let b = self.section(S_ADMINS);
+        let at = i as usize * ADMIN_SIZE;
+        if at + ADMIN_SIZE > b.len() {
+            return "";
+        }
+        self.string((u32_at(b, at), u16_at(b, at + 4)))
+    }
+
+    /// Number of admin table rows.
+    pub fn admin_len(&self) -> u32 {
+        (self.section(S_ADMINS).len() / ADMIN_SIZE) as u32
+    }
+
     pub fn feature_code(&self, i: u16) -> &str {
         self.meta
             .feature_codes
@@ -434,7 +449,7 @@ pub(crate) fn compile(sources: &Sources, fingerprint: &str) -> Result<Vec<u8>, E
                 country: parts[0].to_string(),
                 admin1: parts.get(1).unwrap_or(&"").to_string(),
                 admin2: parts.get(2).map(|s| s.to_string()).unwrap_or_default(),
-                population: 0,
+                population: a.population,
                 current: true,
                 names,
             }),
@@ -443,8 +458,8 @@ pub(crate) fn compile(sources: &Sources, fingerprint: &str) -> Result<Vec<u8>, E
         });
     }
     for (i, c) in sources.countries.iter().enumerate() {
-        let mut names = c.aliases.clone();
-        names.push(c.iso3.clone());
+        // Not the ISO3 code: "SAU" and "CEO" share a key.
+        let names = c.aliases.clone();
         countries[i].place = places.len() as u32;
         places.push(P {
             rec: std::borrow::Cow::Owned(Record {
@@ -462,6 +477,46 @@ pub(crate) fn compile(sources: &Sources, fingerprint: &str) -> Result<Vec<u8>, E
                 names,
             }),
             flags: flag::CURRENT,
+            parent: NONE,
+        });
+    }
+    // Continents: the mean of their countries' representative points.
+    for (code, name, aliases) in [
+        ("AF", "Africa", &[][..]),
+        ("AS", "Asia", &[][..]),
+        ("EU", "Europe", &[][..]),
+        ("NA", "North America", &[][..]),
+        ("SA", "South America", &["Latin America"][..]),
+        ("OC", "Oceania", &["Australasia"][..]),
+        ("AN", "Antarctica", &[][..]),
+    ] {
+        let members: Vec<&crate::source::CountryEntry> = sources
+            .countries
+            .iter()
+            .filter(|c| c.continent == code)
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let lat = members.iter().map(|c| c.lat).sum::<f64>() / members.len() as f64;
+        let lon = members.iter().map(|c| c.lon).sum::<f64>() / members.len() as f64;
+        places.push(P {
+            rec: std::borrow::Cow::Owned(Record {
+                geonameid: 0,
+                name: name.to_string(),
+                lat,
+                lon,
+                feature_class: 'L',
+                feature_code: "CONT".into(),
+                // A continent is in no country.
+                country: String::new(),
+                admin1: String::new(),
+                admin2: String::new(),
+                population: members.iter().map(|c| c.population).sum(),
+                current: true,
+                names: aliases.iter().map(|a| a.to_string()).collect(),
+            }),
+            flags: flag::CURRENT | flag::REGION,
             parent: NONE,
         });
     }
@@ -617,7 +672,13 @@ pub(crate) fn compile(sources: &Sources, fingerprint: &str) -> Result<Vec<u8>, E
         rows.extend_from_slice(&name.0.to_le_bytes());
         rows.extend_from_slice(&name.1.to_le_bytes());
         rows.extend_from_slice(&fc.to_le_bytes());
-        rows.extend_from_slice(&country_idx[&r.country].to_le_bytes());
+        rows.extend_from_slice(
+            &country_idx
+                .get(&r.country)
+                .copied()
+                .unwrap_or(u16::MAX)
+                .to_le_bytes(),
+        );
         rows.extend_from_slice(&p.flags.to_le_bytes());
         rows.extend_from_slice(&a1.to_le_bytes());
         rows.extend_from_slice(&a2.to_le_bytes());
@@ -643,9 +704,15 @@ pub(crate) fn compile(sources: &Sources, fingerprint: &str) -> Result<Vec<u8>, E
             if j == 0 {
                 v |= PRIMARY;
             }
-            let s = key::skeleton_key(n);
-            if s.len() >= 2 {
-                skeletons.push((s, k.clone()));
+            // Spelling variants are matched where transliteration varies most and the data has
+            // every village: the detailed countries, and the curated regions and districts.
+            // Elsewhere GeoNames' alternate names carry the variants, and a skeleton map of the
+            // whole world would make every capitalised word a candidate somewhere.
+            if p.flags & (flag::DETAILED | flag::REGION | flag::DISTRICT) != 0 {
+                let s = key::skeleton_key(n);
+                if s.len() >= 2 {
+                    skeletons.push((s, k.clone()));
+                }
             }
             postings.push((k.clone(), v));
             seen.push(k);

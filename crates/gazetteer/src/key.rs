@@ -68,8 +68,9 @@ pub fn is_word_mark(c: char) -> bool {
     )
 }
 
-/// Splits a name into words: runs of letters, digits and word marks, also split where the script
-/// changes between Latin and Arabic. Hyphens, spaces and other punctuation separate words.
+/// Splits a name into words: runs of letters, digits and word marks. Hyphens, spaces and other
+/// punctuation separate words. (A word that mixes scripts stays one word, so that a key, which
+/// has no separators, splits into the same words as the name it came from.)
 pub fn words(name: &str) -> impl Iterator<Item = &str> {
     WordIter {
         rest: name,
@@ -88,36 +89,25 @@ struct WordIter<'a> {
 impl<'a> Iterator for WordIter<'a> {
     type Item = (usize, usize, &'a str);
     fn next(&mut self) -> Option<Self::Item> {
-        let bytes = self.rest;
+        let rest = self.rest;
         let mut start = None;
-        let mut script = None;
-        for (i, c) in bytes.char_indices() {
+        for (i, c) in rest.char_indices() {
             let in_word =
                 c.is_alphanumeric() || is_combining_mark(c) || (start.is_some() && is_word_mark(c));
             match start {
-                None if in_word && !is_combining_mark(c) => {
-                    start = Some(i);
-                    script = Some(is_arabic_char(c));
+                None if in_word && !is_combining_mark(c) => start = Some(i),
+                Some(s) if !in_word => {
+                    let (abs_s, abs_e) = (self.offset + s, self.offset + i);
+                    self.offset += i;
+                    self.rest = &rest[i..];
+                    return Some((abs_s, abs_e, self.full));
                 }
-                Some(s) => {
-                    let arabic = is_arabic_char(c);
-                    let switch = c.is_alphabetic()
-                        && !is_combining_mark(c)
-                        && Some(arabic) != script
-                        && !is_word_mark(c);
-                    if !in_word || switch {
-                        let (abs_s, abs_e) = (self.offset + s, self.offset + i);
-                        self.offset += i;
-                        self.rest = &bytes[i..];
-                        return Some((abs_s, abs_e, self.full));
-                    }
-                }
-                None => {}
+                _ => {}
             }
         }
         let s = start?;
-        let (abs_s, abs_e) = (self.offset + s, self.offset + bytes.len());
-        self.offset += bytes.len();
+        let (abs_s, abs_e) = (self.offset + s, self.offset + rest.len());
+        self.offset += rest.len();
         self.rest = "";
         Some((abs_s, abs_e, self.full))
     }
@@ -438,20 +428,11 @@ pub fn skeleton_word_into(key: &str, out: &mut String) {
     let n = chars.len();
     for (i, &c) in chars.iter().enumerate() {
         let piece: &str = match c {
-            'a' | 'e' | 'i' | 'o' | 'u' => {
-                if first {
-                    "a"
-                } else {
-                    ""
-                }
-            }
-            'w' | 'y' => {
-                if first {
-                    if c == 'w' { "w" } else { "y" }
-                } else {
-                    ""
-                }
-            }
+            // Vowels (and w, y inside a word) leave one mark at the start of a word only.
+            'a' | 'e' | 'i' | 'o' | 'u' | 'ا' | 'ع' if first => "a",
+            'w' | 'و' if first => "w",
+            'y' | 'ي' if first => "y",
+            'a' | 'e' | 'i' | 'o' | 'u' | 'w' | 'y' | 'ا' | 'ع' | 'و' | 'ي' => "",
             c if c.is_ascii_alphanumeric() => {
                 let mut b = [0u8; 4];
                 let s: &str = c.encode_utf8(&mut b);
@@ -460,27 +441,6 @@ pub fn skeleton_word_into(key: &str, out: &mut String) {
                 continue;
             }
             // Arabic letters.
-            'ا' | 'ع' => {
-                if first {
-                    "a"
-                } else {
-                    ""
-                }
-            }
-            'و' => {
-                if first {
-                    "w"
-                } else {
-                    ""
-                }
-            }
-            'ي' => {
-                if first {
-                    "y"
-                } else {
-                    ""
-                }
-            }
             'ب' => "b",
             'ت' | 'ط' => "t",
             'ث' => "th",

@@ -10,6 +10,7 @@ use crate::Error;
 const LEXICON: &str = include_str!("../data/lexicon.toml");
 /// Lowercase English words (SCOWL, see `data/derive_english_words.py`), gzipped.
 const ENGLISH_WORDS: &[u8] = include_bytes!("../data/english_words.txt.gz");
+const ABBREVIATIONS: &str = include_str!("../data/abbreviations.tsv");
 
 #[derive(Deserialize)]
 struct Raw {
@@ -56,36 +57,66 @@ impl CueKind {
     }
 }
 
+/// FNV-1a: the lexicon is looked up for nearly every word of every report, and its keys are
+/// short; SipHash's protection against chosen keys is not needed for data vigil ships.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+pub(crate) type FastBuild = std::hash::BuildHasherDefault<Fnv>;
+pub(crate) type FastSet = HashSet<String, FastBuild>;
+pub(crate) type FastMap<V> = HashMap<String, V, FastBuild>;
+
 pub(crate) struct Lexicon {
-    pub never_alone: HashSet<String>,
-    pub demonyms: HashMap<String, String>,
-    pub given_names: HashSet<String>,
-    pub organisation_heads: HashSet<String>,
-    pub follow: HashMap<String, CueKind>,
+    pub never_alone: FastSet,
+    pub demonyms: FastMap<String>,
+    pub given_names: FastSet,
+    pub organisation_heads: FastSet,
+    pub follow: FastMap<CueKind>,
     /// Preceding cue phrases by their last word, each as (words before, kind).
-    pub precede: HashMap<String, Vec<(Vec<String>, CueKind)>>,
-    pub person_titles: HashSet<String>,
-    pub person_verbs: HashSet<String>,
+    pub precede: FastMap<Vec<(Vec<String>, CueKind)>>,
+    pub person_titles: FastSet,
+    pub person_verbs: FastSet,
     /// English words: a capitalised one is a place only with a cue.
-    pub english_words: HashSet<String>,
+    pub english_words: FastSet,
+    /// Admin-area abbreviations as news style writes them ("Calif." → `US.CA`).
+    pub abbreviations: FastMap<String>,
 }
 
 impl Lexicon {
-    pub fn load() -> Result<Lexicon, Error> {
+    /// Loads the language data; `countries` (ISO code, English name) add the regular demonyms of
+    /// every country ("Malaysian", "Zimbabwean", "Vietnamese") to the hand-written ones.
+    pub fn load(
+        countries: &[(String, String)],
+        is_place: &dyn Fn(&str) -> bool,
+    ) -> Result<Lexicon, Error> {
         let raw: Raw =
             toml::from_str(LEXICON).map_err(|e| Error::Data(format!("lexicon.toml: {e}")))?;
-        let lower = |v: Vec<String>| {
-            v.into_iter()
-                .map(|w| w.to_lowercase())
-                .collect::<HashSet<_>>()
-        };
-        let mut follow = HashMap::new();
+        let lower = |v: Vec<String>| v.into_iter().map(|w| w.to_lowercase()).collect::<FastSet>();
+        let mut follow = FastMap::default();
         for (w, k) in raw.follow {
             let kind = CueKind::parse(&k)
                 .ok_or_else(|| Error::Data(format!("lexicon.toml: bad cue kind {k}")))?;
             follow.insert(w.to_lowercase(), kind);
         }
-        let mut precede: HashMap<String, Vec<(Vec<String>, CueKind)>> = HashMap::new();
+        let mut precede: FastMap<Vec<(Vec<String>, CueKind)>> = FastMap::default();
         for (phrase, k) in raw.precede {
             let kind = CueKind::parse(&k)
                 .ok_or_else(|| Error::Data(format!("lexicon.toml: bad cue kind {k}")))?;
@@ -99,17 +130,32 @@ impl Lexicon {
         }
         Ok(Lexicon {
             never_alone: lower(raw.never_alone),
-            demonyms: raw
-                .demonyms
-                .into_iter()
-                .map(|(k, v)| (k.to_lowercase(), v))
-                .collect(),
+            demonyms: {
+                let mut d: FastMap<String> = FastMap::default();
+                for (iso, name) in countries {
+                    for form in demonym_forms(name) {
+                        if !is_place(&form) {
+                            d.entry(form).or_insert_with(|| iso.clone());
+                        }
+                    }
+                }
+                // The hand-written entries win over the derived ones.
+                d.extend(raw.demonyms.into_iter().map(|(k, v)| (k.to_lowercase(), v)));
+                d
+            },
             given_names: lower(raw.given_names),
             organisation_heads: lower(raw.organisation_heads),
             follow,
             precede,
             person_titles: lower(raw.person_titles),
             person_verbs: lower(raw.person_verbs),
+            abbreviations: ABBREVIATIONS
+                .lines()
+                .skip_while(|l| l.starts_with('#'))
+                .skip(1)
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(a, c)| (a.trim().to_string(), c.trim().to_string()))
+                .collect(),
             english_words: {
                 let mut text = String::new();
                 std::io::Read::read_to_string(
@@ -121,4 +167,51 @@ impl Lexicon {
             },
         })
     }
+}
+
+/// The regular demonyms of a country name, lowercase: Syria → syrian, Zimbabwe → zimbabwean,
+/// Egypt → egyptian, Canada → canadian, Mexico → mexican, China → chinese, Pakistan → pakistani,
+/// Slovakia → slovak. A multi-word name also gives the forms of its last word (El Salvador →
+/// salvadoran). Forms no one writes are harmless: they never occur in text.
+pub(crate) fn demonym_forms(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let lower = name.to_lowercase();
+    let mut bases = vec![lower.clone()];
+    if let Some(last) = lower.split_whitespace().last().filter(|l| *l != lower) {
+        bases.push(last.to_string());
+    }
+    for n in bases {
+        if n.len() < 3 || !n.chars().all(|c| c.is_ascii_alphabetic()) {
+            continue;
+        }
+        let stem = &n[..n.len() - 1];
+        match n.chars().last() {
+            Some('a') => {
+                out.push(format!("{n}n"));
+                out.push(format!("{stem}ese"));
+                if let Some(s) = n.strip_suffix("ia") {
+                    out.push(s.to_string());
+                }
+            }
+            Some('e') => out.push(format!("{n}an")),
+            Some('y') => out.push(format!("{stem}ian")),
+            Some('o') | Some('i') | Some('u') => {
+                out.push(format!("{stem}an"));
+                out.push(format!("{n}an"));
+                out.push(format!("{stem}ese"));
+            }
+            Some('s') => {
+                // Philippines → philippine, Bahamas → bahamian.
+                out.push(stem.to_string());
+                out.push(format!("{stem}ian"));
+            }
+            _ => {
+                out.push(format!("{n}ian"));
+                out.push(format!("{n}i"));
+                out.push(format!("{n}ese"));
+                out.push(format!("{n}an"));
+            }
+        }
+    }
+    out
 }

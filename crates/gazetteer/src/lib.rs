@@ -46,7 +46,7 @@ use std::sync::{Arc, Mutex};
 
 use vigil_model::{Place, PlacePrecision};
 
-pub use geoparse::{GeoparseConfig, PlaceMention, find_places};
+pub use geoparse::{GeoparseConfig, PlaceMention, find_places, resolve_spans};
 pub use index::DETAILED_COUNTRIES;
 pub use key::{name_key, skeleton_key, variants_meet};
 pub use resolve::{Candidate, Near, geocode};
@@ -83,7 +83,8 @@ pub const BUNDLED_FINGERPRINT: &str = env!("VIGIL_GAZETTEER_FINGERPRINT");
 pub struct Gazetteer {
     pub(crate) index: Arc<index::Index>,
     pub(crate) lex: Arc<lexicon::Lexicon>,
-    pub(crate) region_cache: Arc<Mutex<std::collections::HashMap<(u32, u8), Option<(f64, f64)>>>>,
+    pub(crate) region_cache: Arc<Mutex<RegionCache>>,
+    pub(crate) admin_codes: Arc<std::sync::OnceLock<std::collections::HashMap<String, u32>>>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -93,6 +94,9 @@ impl std::fmt::Debug for Gazetteer {
             .finish()
     }
 }
+
+/// Composed countryside points by (admin area, direction).
+pub(crate) type RegionCache = std::collections::HashMap<(u32, u8), Option<(f64, f64)>>;
 
 /// A place of the index, by its row number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -189,10 +193,20 @@ impl Gazetteer {
     }
 
     fn from_index(index: index::Index) -> Result<Gazetteer, Error> {
+        let countries: Vec<(String, String)> = index
+            .meta
+            .countries
+            .iter()
+            .map(|c| (c.iso.clone(), c.name.clone()))
+            .collect();
+        // A regular demonym form that is also a place's name ("Tunis" from "Tunisia") is the place.
+        let is_place = |form: &str| index.strict.contains_key(name_key(form));
+        let lex = lexicon::Lexicon::load(&countries, &is_place)?;
         Ok(Gazetteer {
             index: Arc::new(index),
-            lex: Arc::new(lexicon::Lexicon::load()?),
+            lex: Arc::new(lex),
             region_cache: Arc::default(),
+            admin_codes: Arc::default(),
         })
     }
 
@@ -309,6 +323,17 @@ impl Gazetteer {
     ) -> Option<(Option<String>, Option<String>, Option<String>)> {
         self.nearest(lat, lon, max_km)
             .map(|(e, _)| (e.admin1, e.admin2, e.country))
+    }
+
+    /// The place row of an admin area by its GeoNames code (`US.CA`, `SY.11`).
+    pub fn admin_place(&self, code: &str) -> Option<PlaceId> {
+        let codes = self.admin_codes.get_or_init(|| {
+            (0..self.index.admin_len())
+                .map(|i| (self.index.admin_code(i).to_string(), i))
+                .collect()
+        });
+        let a = self.index.admin(*codes.get(code)?)?;
+        (a.place != index::NONE).then_some(PlaceId(a.place))
     }
 
     /// A country's row by ISO alpha-2 code.

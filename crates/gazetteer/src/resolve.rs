@@ -57,7 +57,7 @@ pub(crate) struct Cand {
 
 /// Most strict keys a skeleton may propose, and most places gathered for one name: bounds on
 /// the work per name.
-const MAX_SKELETON_KEYS: usize = 400;
+const MAX_SKELETON_KEYS: usize = 60;
 const MAX_CANDIDATES: usize = 3000;
 
 /// Candidates for a name given its strict key and skeleton.
@@ -80,7 +80,8 @@ pub(crate) fn gather(gaz: &Gazetteer, strict: &str, skel: &str) -> Vec<Cand> {
     // an Arabic-script name of theirs must not let them in by the back door ("Hamas" is not حمص).
     let mut refused: std::collections::HashSet<u32> = std::collections::HashSet::new();
     let mut cross: Vec<Cand> = Vec::new();
-    if skel.len() >= 2 {
+    // Skeletons of fewer than three letters meet too many names to be worth the look-up.
+    if skel.len() >= 3 {
         for k2 in ix.skeleton_keys(skel).into_iter().take(MAX_SKELETON_KEYS) {
             if k2 == strict {
                 continue;
@@ -169,7 +170,10 @@ pub(crate) fn prior(gaz: &Gazetteer, c: &Cand) -> f32 {
         MatchKind::Skeleton => -0.8,
         MatchKind::CrossScript => -0.6,
     };
-    if c.primary {
+    if c.primary && fcode.starts_with("PCL") {
+        // A country's own name means the country, not a city that also bears it.
+        s += 1.3;
+    } else if c.primary {
         s += 0.3;
     } else if r.flags & flag::DETAILED == 0 {
         // Alternate names of places outside the detailed countries include much noise (old

@@ -60,6 +60,8 @@ pub struct AdminEntry {
     pub ascii_name: String,
     /// Representative point, when the derivation could make one (see the data README).
     pub point: Option<(f64, f64)>,
+    /// Sum of the populations of the area's populated places (0 when unknown).
+    pub population: u64,
 }
 
 /// A country (from GeoNames' country table), with its representative point.
@@ -71,6 +73,8 @@ pub struct CountryEntry {
     pub name: String,
     pub population: u64,
     pub neighbours: Vec<String>,
+    /// Continent code of GeoNames' country table (AF, AS, EU, NA, OC, SA, AN).
+    pub continent: String,
     pub lat: f64,
     pub lon: f64,
     pub aliases: Vec<String>,
@@ -296,6 +300,7 @@ fn read_admins_tsv(reader: impl Read) -> Result<Vec<AdminEntry>, Error> {
             name: c[2].to_string(),
             ascii_name: c[3].to_string(),
             point,
+            population: c.get(7).and_then(|p| p.parse().ok()).unwrap_or(0),
         });
     }
     Ok(out)
@@ -335,6 +340,7 @@ fn read_countries(table: &str, aliases: &str) -> Result<Vec<CountryEntry>, Error
             geonameid: c[2].parse().unwrap_or(0),
             name: c[3].to_string(),
             population: c[5].parse().unwrap_or(0),
+            continent: c[6].to_string(),
             neighbours: c[7]
                 .split(',')
                 .filter(|n| !n.is_empty())
