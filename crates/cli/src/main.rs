@@ -11,6 +11,7 @@ mod incidents_cmd;
 mod ingest_cmd;
 mod link_cmd;
 mod output;
+mod places_cmd;
 mod reports_cmd;
 mod synth;
 mod synth_incidents;
@@ -62,6 +63,11 @@ enum Command {
     Stats,
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    Places(places_cmd::PlacesArgs),
+    Geocode(places_cmd::GeocodeArgs),
+    /// The place index: build it, import GeoNames dumps, inspect it.
+    #[command(subcommand)]
+    Gazetteer(places_cmd::GazetteerCommand),
     Link(link_cmd::LinkArgs),
     #[command(subcommand)]
     Incidents(incidents_cmd::IncidentsCommand),
@@ -89,6 +95,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Reports(command) => reports_cmd::run(&global, command),
         Command::Stats => reports_cmd::stats(&global),
         Command::Bench(command) => bench::run(&global, command),
+        Command::Places(args) => places_cmd::places(&global, &args),
+        Command::Geocode(args) => places_cmd::geocode(&global, &args),
+        Command::Gazetteer(command) => places_cmd::gazetteer(&global, command),
         Command::Link(args) => link_cmd::run(&global, &args),
         Command::Incidents(command) => incidents_cmd::run(&global, command),
         Command::Export(args) => export_cmd::export(&global, &args),
