@@ -6,6 +6,7 @@
 mod bench;
 mod bench_export;
 mod bench_link;
+mod eval_links_cmd;
 mod export_cmd;
 mod incidents_cmd;
 mod ingest_cmd;
@@ -71,6 +72,7 @@ enum Command {
     Link(link_cmd::LinkArgs),
     #[command(subcommand)]
     Incidents(incidents_cmd::IncidentsCommand),
+    EvalLinks(eval_links_cmd::EvalLinksArgs),
     Export(export_cmd::ExportArgs),
     Import(export_cmd::ImportArgs),
     Compare(export_cmd::CompareArgs),
@@ -100,6 +102,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Gazetteer(command) => places_cmd::gazetteer(&global, command),
         Command::Link(args) => link_cmd::run(&global, &args),
         Command::Incidents(command) => incidents_cmd::run(&global, command),
+        Command::EvalLinks(args) => eval_links_cmd::run(&global, &args),
         Command::Export(args) => export_cmd::export(&global, &args),
         Command::Import(args) => export_cmd::import(&global, &args),
         Command::Compare(args) => export_cmd::compare(&global, &args),

@@ -1,6 +1,6 @@
 //! Synthetic mentions for the linking benchmark: incidents at real places (GeoNames towns of
 //! the countries with most armed violence, weighted by a rough share of news and by population),
-//! spread over three years, each told by one or more reports with the noise real reports carry:
+//! at a constant volume of news (a million mentions span three years, fewer a shorter time), each told by one or more reports with the noise real reports carry:
 //! other spellings, a day off, a range instead of a day, no date at all, a province instead of a
 //! town, tolls that grow, vague words, claimants named in different ways; some waves of
 //! violence; some reports telling two incidents. Every mention knows its true incident, so the
@@ -181,6 +181,9 @@ pub fn generate(count: usize, seed: u64) -> (Vec<SourcedMention>, Vec<u32>) {
 pub fn generate_each(count: usize, seed: u64, mut f: impl FnMut(SourcedMention, u32)) {
     let mut rng = Rng::new(seed);
     let start = jiff::civil::date(2023, 1, 1);
+    // News volume stays realistic whatever the count: a million mentions is three years of
+    // world news (about 900 a day), a hundred thousand is a hundred and ten days.
+    let span = (1095 * count / 1_000_000).max(30);
     let mut made = 0usize;
     let mut report = 0u64;
     let mut incident = 0u32;
@@ -197,7 +200,7 @@ pub fn generate_each(count: usize, seed: u64, mut f: impl FnMut(SourcedMention, 
             }
             roll -= w;
         }
-        let day = start + jiff::Span::new().days(rng.below(1095) as i64);
+        let day = start + jiff::Span::new().days(rng.below(span) as i64);
         let wave = rng.below(40) == 0;
         let span_days = if wave { 2 + rng.below(8) as i64 } else { 0 };
         let killed = if rng.below(10) < 4 {

@@ -517,9 +517,7 @@ mod tidy {
             (
                 "cli",
                 &[
-                    "vigil-export",
                     "vigil-extract",
-                    "vigil-gazetteer",
                     "vigil-ingest",
                     "vigil-link",
                     "vigil-model",
@@ -850,7 +848,7 @@ mod link {
         assert_eq!(count(&["--type", "battles"]), 3);
         assert_eq!(count(&["--type", "air_drone_strike"]), 4);
         assert_eq!(count(&["--actor", "assad loyal"]), 3);
-        assert_eq!(count(&["--no-historical"]), 24);
+        assert_eq!(count(&["--no-historical"]), 23);
         assert_eq!(count(&["--limit", "3"]), 3);
         let bad = run(&db, &["incidents", "list", "--near", "95,0,10"]);
         assert_eq!(bad.status.code(), Some(2));
@@ -949,154 +947,5 @@ mod link {
             "{}",
             stdout(&again)
         );
-    }
-}
-
-/// `vigil places`, `vigil geocode` and `vigil gazetteer`: the gazetteer's commands, on the bundled
-/// index (compiled once per machine into the cache folder, shared with the gazetteer's tests).
-mod places {
-    use super::*;
-
-    fn json_lines(out: &Output) -> Vec<serde_json::Value> {
-        String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-            .collect()
-    }
-
-    #[test]
-    fn places_prints_one_json_line_per_place_mention() {
-        let dir = tempfile::tempdir().unwrap();
-        let report = dir.path().join("report.txt");
-        std::fs::write(
-            &report,
-            "---\ntitle: Shelling\npublished: 2016-05-13\n---\n\nWarplanes raided Tsneen and \
-             Hirbnafsah in the northern Homs countryside, a resident of Waer said.\n",
-        )
-        .unwrap();
-        let out = vigil()
-            .args(["places", "--json"])
-            .arg(&report)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let lines = json_lines(&out);
-        let tsneen = lines
-            .iter()
-            .find(|l| l["text"] == "Tsneen")
-            .expect("Tsneen");
-        for field in [
-            "report",
-            "span",
-            "text",
-            "name",
-            "geonames_id",
-            "lat",
-            "lon",
-            "admin1",
-            "country",
-            "precision",
-            "score",
-            "candidates",
-        ] {
-            assert!(tsneen.get(field).is_some(), "missing {field}: {tsneen}");
-        }
-        assert_eq!(tsneen["geonames_id"], 2872);
-        assert_eq!(tsneen["country"], "SY");
-        assert_eq!(tsneen["precision"], "settlement");
-        // Spans point into the body (the text after the front matter).
-        let file = std::fs::read_to_string(&report).unwrap();
-        let body_start = file.find("\n---\n").unwrap() + 5;
-        assert_eq!(tsneen["span"][0], file.find("Tsneen").unwrap() - body_start);
-        let region = lines
-            .iter()
-            .find(|l| l["text"] == "northern Homs countryside")
-            .expect("region");
-        assert_eq!(region["precision"], "region");
-        let waer = lines.iter().find(|l| l["text"] == "Waer").expect("Waer");
-        assert_eq!(waer["precision"], "district");
-
-        // The table view names the same places.
-        let out = vigil().arg("places").arg(&report).output().unwrap();
-        let table = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            table.contains("Tasnīn") && table.contains("Ḩarbinafsah"),
-            "{table}"
-        );
-    }
-
-    #[test]
-    fn geocode_resolves_one_name_near_a_country_or_a_place() {
-        let out = vigil()
-            .args(["geocode", "Sweida", "--near", "SY", "--json"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let best = &json_lines(&out)[0];
-        assert_eq!(best["place"]["geonames_id"], 172408);
-        let out = vigil()
-            .args(["geocode", "Tripoli", "--near", "Lebanon", "--json"])
-            .output()
-            .unwrap();
-        assert_eq!(json_lines(&out)[0]["place"]["country"], "LB");
-        let out = vigil().args(["geocode", "Xqzzyvw"]).output().unwrap();
-        assert_eq!(out.status.code(), Some(1));
-        let out = vigil()
-            .args(["geocode", "Homs", "--near", "Nowhere-at-all-xq"])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1));
-    }
-
-    #[test]
-    fn gazetteer_import_builds_an_index_of_the_users_own() {
-        let dir = tempfile::tempdir().unwrap();
-        let dump = dir.path().join("XX.txt");
-        std::fs::write(
-            &dump,
-            "99000001\tQaryat Vigil\tQaryat Vigil\tVigiltown\t34.5\t37.5\tP\tPPL\tSY\t\t11\t\t\t\t120\t\t400\tAsia/Damascus\t2024-01-01\n",
-        )
-        .unwrap();
-        let imports = dir.path().join("gaz");
-        let out = vigil()
-            .args(["gazetteer", "import"])
-            .arg(&dump)
-            .arg("--dir")
-            .arg(&imports)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let index = imports.join("index.vgi");
-        assert!(index.is_file());
-        let out = vigil()
-            .args(["geocode", "Vigiltown", "--json", "--gazetteer"])
-            .arg(&index)
-            .output()
-            .unwrap();
-        assert_eq!(json_lines(&out)[0]["place"]["geonames_id"], 99000001);
-        let out = vigil()
-            .args(["gazetteer", "info", "--json", "--gazetteer"])
-            .arg(&index)
-            .output()
-            .unwrap();
-        let info = &json_lines(&out)[0];
-        assert!(info["places"].as_u64().unwrap() > 300_000, "{info}");
-        let out = vigil()
-            .args(["gazetteer", "nearest", "35.18", "35.95"])
-            .output()
-            .unwrap();
-        assert!(String::from_utf8_lossy(&out.stdout).contains("Tartus"));
     }
 }

@@ -655,18 +655,7 @@ impl Store {
                 .replace('_', "\\_");
             format!("%{escaped}%")
         });
-        let sql =
-            "SELECT i.data, i.part_of, i.lat, i.lon FROM incidents i INDEXED BY incidents_date
-             WHERE (?1 IS NULL OR i.date_end >= ?1)
-               AND (?2 IS NULL OR i.date_start <= ?2)
-               AND (?3 IS NULL OR i.country = ?3 COLLATE NOCASE)
-               AND (?4 IS NULL OR (i.lat BETWEEN ?4 AND ?5 AND i.lon BETWEEN ?6 AND ?7))
-               AND (?8 IS NULL OR i.event_type = ?8 OR i.sub_event_type = ?8)
-               AND (?9 IS NULL OR EXISTS (SELECT 1 FROM incident_actors a
-                        WHERE a.incident_id = i.id AND a.name LIKE ?9 ESCAPE '\\'))
-               AND (?10 IS NULL OR i.killed_best >= ?10)
-               AND (?11 = 0 OR i.historical = 0)
-             ORDER BY i.date_start, i.id";
+        let sql = INCIDENT_QUERY;
         let mut statement = self.conn.prepare(sql).map_err(Error::from)?;
         let mut rows = statement
             .query(params![
@@ -723,6 +712,21 @@ impl Store {
         })
     }
 }
+
+/// The query of [`Store::for_each_incident`]: read in the order of the date index, so that no
+/// sort ever holds the result in memory (`the_incident_query_streams` checks the plan).
+const INCIDENT_QUERY: &str =
+    "SELECT i.data, i.part_of, i.lat, i.lon FROM incidents i INDEXED BY incidents_date
+             WHERE (?1 IS NULL OR i.date_end >= ?1)
+               AND (?2 IS NULL OR i.date_start <= ?2)
+               AND (?3 IS NULL OR i.country = ?3 COLLATE NOCASE)
+               AND (?4 IS NULL OR (i.lat BETWEEN ?4 AND ?5 AND i.lon BETWEEN ?6 AND ?7))
+               AND (?8 IS NULL OR i.event_type = ?8 OR i.sub_event_type = ?8)
+               AND (?9 IS NULL OR EXISTS (SELECT 1 FROM incident_actors a
+                        WHERE a.incident_id = i.id AND a.name LIKE ?9 ESCAPE '\\'))
+               AND (?10 IS NULL OR i.killed_best >= ?10)
+               AND (?11 = 0 OR i.historical = 0)
+             ORDER BY i.date_start, i.id";
 
 fn stored_mention(row: &Row<'_>) -> rusqlite::Result<Result<StoredMention>> {
     let data: String = row.get(3)?;
@@ -834,4 +838,43 @@ fn insert_incidents(tx: &rusqlite::Transaction<'_>, incidents: &[NewIncident<'_>
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_incident_query_streams() {
+        let store = Store::open_in_memory().unwrap();
+        let plan: Vec<String> = store
+            .conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {INCIDENT_QUERY}"))
+            .unwrap()
+            .query_map(
+                params![
+                    "2025-01-01",
+                    "2025-12-31",
+                    "SY",
+                    1.0,
+                    2.0,
+                    3.0,
+                    4.0,
+                    "battles",
+                    "%x%",
+                    10,
+                    1
+                ],
+                |row| row.get::<_, String>(3),
+            )
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let plan = plan.join("\n");
+        assert!(plan.contains("incidents_date"), "{plan}");
+        assert!(
+            !plan.contains("TEMP B-TREE"),
+            "the query sorts in memory:\n{plan}"
+        );
+    }
 }
