@@ -156,6 +156,9 @@ fn main() {
         Tally::default(),
     );
     let mut exact = Tally::default();
+    // Resolved to the gold's own GeoNames id but farther than 161 km from the gold point: a
+    // country or admin area whose representative point is not GeoNames' own.
+    let mut same_id_far = 0usize;
     let mut by_kind: std::collections::BTreeMap<String, Tally> = Default::default();
     let (mut sys, mut tp_place, mut tp_span, mut gold_spans, mut gold_points) =
         (0usize, 0usize, 0usize, 0usize, 0usize);
@@ -177,7 +180,11 @@ fn main() {
             by_kind.entry(t.kind.clone()).or_default().add(ok);
             if let Some(id) = t.geonameid {
                 with_id.add(ok);
-                exact.add(m.place.as_ref().and_then(|p| p.geonames_id) == Some(id));
+                let same = m.place.as_ref().and_then(|p| p.geonames_id) == Some(id);
+                exact.add(same);
+                if same && !ok {
+                    same_id_far += 1;
+                }
                 if indexed.contains(&id) {
                     covered.add(ok);
                 } else {
@@ -267,6 +274,10 @@ fn main() {
         "  GeoNames id not in the data     {:>5}  {:5.1}%",
         uncovered.n,
         uncovered.pct()
+    );
+    println!(
+        "  right GeoNames id but > 161 km  {same_id_far:>5}  (areas whose representative point is not GeoNames' own: {:.1}% of the covered ones)",
+        100.0 * same_id_far as f64 / covered.n.max(1) as f64
     );
     println!("  by type:");
     for (k, t) in &by_kind {
