@@ -159,7 +159,10 @@ impl Gazetteer {
             _ => {
                 let bytes = index::compile(&Sources::bundled()?, BUNDLED_FINGERPRINT)?;
                 match write_atomically(&path, &bytes) {
-                    Ok(()) => index::Index::open(&path)?,
+                    Ok(()) => {
+                        remove_stale_indexes(&path);
+                        index::Index::open(&path)?
+                    }
                     // A read-only machine still works, at the cost of memory.
                     Err(_) => index::Index::from_bytes(bytes)?,
                 }
@@ -363,6 +366,22 @@ pub(crate) fn precision_of(fcode: &str, flags: u16) -> PlacePrecision {
 /// Where the bundled index is cached.
 pub fn bundled_index_path() -> PathBuf {
     cache_dir().join(format!("gazetteer-{BUNDLED_FINGERPRINT}.vgi"))
+}
+
+/// Removes cached bundled indexes of other fingerprints (older data or code) beside `current`:
+/// each is some 50 MB. One still mapped by a running process stays readable until it exits.
+fn remove_stale_indexes(current: &Path) {
+    let Some(dir) = current.parent() else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if p != current && name.starts_with("gazetteer-") && name.ends_with(".vgi") {
+            let _ = std::fs::remove_file(&p);
+        }
+    }
 }
 
 fn cache_dir() -> PathBuf {
