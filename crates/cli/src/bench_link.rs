@@ -78,6 +78,9 @@ pub struct RunFigures {
     pub link_seconds: f64,
     pub assemble_seconds: f64,
     pub total_seconds: f64,
+    /// CPU time (user + system, all threads) of linking and assembling: what the work costs
+    /// whatever else the machine is doing.
+    pub cpu_seconds: f64,
     pub peak_rss_mb: f64,
     pub b_cubed_precision: f64,
     pub b_cubed_recall: f64,
@@ -122,6 +125,7 @@ pub fn run_child(args: &LinkRunArgs) -> Result<()> {
             self_peak_rss_bytes() as f64 / 1048576.0
         );
     }
+    let cpu0 = self_cpu_seconds();
     let t1 = Instant::now();
     let edges = vigil_link::scored_edges(&features, &config);
     let edges_seconds = t1.elapsed().as_secs_f64() + features_seconds;
@@ -193,6 +197,7 @@ pub fn run_child(args: &LinkRunArgs) -> Result<()> {
         link_seconds,
         assemble_seconds,
         total_seconds: link_seconds + assemble_seconds,
+        cpu_seconds: self_cpu_seconds() - cpu0 + features_seconds,
         peak_rss_mb: self_peak_rss_bytes() as f64 / (1024.0 * 1024.0),
         b_cubed_precision: p,
         b_cubed_recall: r,
@@ -207,6 +212,7 @@ struct SizeFigures {
     median_total_seconds: f64,
     median_link_seconds: f64,
     median_assemble_seconds: f64,
+    median_cpu_seconds: f64,
     peak_rss_mb: f64,
     b_cubed_f1: f64,
 }
@@ -244,11 +250,12 @@ pub fn run_bench(global: &Global, args: &LinkBenchArgs) -> Result<()> {
             );
             if !global.quiet && !global.json {
                 eprintln!(
-                    "{size} mentions, run {}: link {:.2} s + assemble {:.2} s = {:.2} s, {} incidents, peak {:.0} MB, B-cubed F1 {:.3}",
+                    "{size} mentions, run {}: link {:.2} s + assemble {:.2} s = {:.2} s (CPU {:.2} s), {} incidents, peak {:.0} MB, B-cubed F1 {:.3}",
                     run + 1,
                     figures.link_seconds,
                     figures.assemble_seconds,
                     figures.total_seconds,
+                    figures.cpu_seconds,
                     figures.incidents,
                     figures.peak_rss_mb,
                     figures.b_cubed_f1
@@ -266,6 +273,7 @@ pub fn run_bench(global: &Global, args: &LinkBenchArgs) -> Result<()> {
             median_total_seconds: median(&|r| r.total_seconds),
             median_link_seconds: median(&|r| r.link_seconds),
             median_assemble_seconds: median(&|r| r.assemble_seconds),
+            median_cpu_seconds: median(&|r| r.cpu_seconds),
             peak_rss_mb: runs.iter().map(|r| r.peak_rss_mb).fold(0.0, f64::max),
             b_cubed_f1: median(&|r| r.b_cubed_f1),
             runs,
@@ -280,17 +288,18 @@ pub fn run_bench(global: &Global, args: &LinkBenchArgs) -> Result<()> {
     let mut previous: Option<&SizeFigures> = None;
     for s in &sizes {
         let growth = previous.map(|p| {
-            let measured = s.median_total_seconds / p.median_total_seconds.max(1e-9);
+            let measured = s.median_cpu_seconds / p.median_cpu_seconds.max(1e-9);
             let nlogn = (s.mentions as f64 * (s.mentions as f64).ln())
                 / (p.mentions as f64 * (p.mentions as f64).ln());
             format!("x{measured:.1} (n log n: x{nlogn:.1})")
         });
         println!(
-            "{:<10} {:>10.2} s             {:>6.2} s {:>7.2} s {:>8.0} MB  {:>10.3}  {}",
+            "{:<10} {:>10.2} s             {:>6.2} s {:>7.2} s {:>7.2} s {:>8.0} MB  {:>10.3}  {}",
             s.mentions,
             s.median_total_seconds,
             s.median_link_seconds,
             s.median_assemble_seconds,
+            s.median_cpu_seconds,
             s.peak_rss_mb,
             s.b_cubed_f1,
             growth.unwrap_or_default()
@@ -503,6 +512,20 @@ pub fn run_incremental(global: &Global, args: &IncrementalArgs) -> Result<()> {
         let _ = std::fs::remove_dir_all(&dir);
     }
     result
+}
+
+/// User and system CPU time of this process so far, all threads.
+fn self_cpu_seconds() -> f64 {
+    // SAFETY: getrusage only writes into the struct we pass; a zeroed rusage is a valid value.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return 0.0;
+        }
+        usage
+    };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
 }
 
 /// The peak resident set of this process (Linux reports kilobytes).

@@ -183,7 +183,7 @@ pub fn generate_each(count: usize, seed: u64, mut f: impl FnMut(SourcedMention, 
     let start = jiff::civil::date(2023, 1, 1);
     // News volume stays realistic whatever the count: a million mentions is three years of
     // world news (about 900 a day), a hundred thousand is a hundred and ten days.
-    let span = (1095 * count / 1_000_000).max(30);
+    let span = (1095 * count / 1_000_000).max(1);
     let mut made = 0usize;
     let mut report = 0u64;
     let mut incident = 0u32;

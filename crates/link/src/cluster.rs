@@ -127,9 +127,9 @@ pub fn cluster(features: &[Features], mut edges: Vec<Edge>, config: &Config) -> 
     }
 
     let mut clusters: Vec<Vec<usize>> = Vec::new();
-    for i in 0..n {
+    for (i, own) in members.iter().enumerate() {
         if sets.find(i as u32) as usize == i {
-            let mut cluster: Vec<usize> = members[i].iter().map(|&m| m as usize).collect();
+            let mut cluster: Vec<usize> = own.iter().map(|&m| m as usize).collect();
             cluster.sort_unstable_by_key(|&m| key(m));
             clusters.push(cluster);
         }
