@@ -8,6 +8,7 @@ mod bench_export;
 mod bench_link;
 mod eval_links_cmd;
 mod export_cmd;
+mod extract_cmd;
 mod incidents_cmd;
 mod ingest_cmd;
 mod link_cmd;
@@ -69,6 +70,8 @@ enum Command {
     /// The place index: build it, import GeoNames dumps, inspect it.
     #[command(subcommand)]
     Gazetteer(places_cmd::GazetteerCommand),
+    Extract(extract_cmd::ExtractArgs),
+    Eval(extract_cmd::EvalArgs),
     Link(link_cmd::LinkArgs),
     #[command(subcommand)]
     Incidents(incidents_cmd::IncidentsCommand),
@@ -100,6 +103,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Places(args) => places_cmd::places(&global, &args),
         Command::Geocode(args) => places_cmd::geocode(&global, &args),
         Command::Gazetteer(command) => places_cmd::gazetteer(&global, command),
+        Command::Extract(args) => extract_cmd::extract(&global, &args),
+        Command::Eval(args) => extract_cmd::eval(&global, &args),
         Command::Link(args) => link_cmd::run(&global, &args),
         Command::Incidents(command) => incidents_cmd::run(&global, command),
         Command::EvalLinks(args) => eval_links_cmd::run(&global, &args),

@@ -512,6 +512,7 @@ mod tidy {
             ("ingest", &["vigil-model", "vigil-text"]),
             ("store", &["vigil-model"]),
             ("gazetteer", &["vigil-model"]),
+            ("extract", &["vigil-gazetteer", "vigil-model", "vigil-text"]),
             ("export", &["vigil-model"]),
             ("link", &["vigil-model"]),
             (
@@ -571,6 +572,151 @@ mod tidy {
     }
 }
 
+/// `vigil extract` and `vigil eval` on files, without a database.
+mod extract {
+    use std::path::{Path, PathBuf};
+
+    use serde_json::Value;
+
+    use super::{examples, json_lines, stderr, stdout, vigil};
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../extract/tests")
+    }
+
+    #[test]
+    fn extract_prints_one_object_per_report_in_the_contract() {
+        let out = vigil().arg("extract").arg(examples()).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let reports = json_lines(&out);
+        assert_eq!(reports.len(), 5);
+        for r in &reports {
+            let source = r["report"]["source"].as_str().unwrap();
+            assert!(source.ends_with(".txt"), "{source}");
+            assert!(r["report"]["published"].is_string());
+            let incidents = r["incidents"].as_array().unwrap();
+            assert!(!incidents.is_empty(), "{source}");
+            for m in incidents {
+                for key in [
+                    "event_type",
+                    "sub_event_type",
+                    "date",
+                    "place",
+                    "actors",
+                    "victims",
+                    "figures",
+                    "historical",
+                    "evidence",
+                ] {
+                    assert!(m.get(key).is_some(), "{key} missing in {m}");
+                }
+                assert!(m["place"]["lat"].is_number() && m["place"]["lon"].is_number());
+            }
+        }
+        // The Waer report: the killed figure of Thursday's gas cylinders, with its claimant.
+        let waer = reports
+            .iter()
+            .find(|r| r["report"]["source"].as_str().unwrap().contains("004_"))
+            .unwrap();
+        let thursday: Vec<&Value> = waer["incidents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| {
+                m["date"]["start"] == "2017-02-09"
+                    && m["place"]["name"].as_str().unwrap().contains("Wa")
+            })
+            .collect();
+        let claim = &thursday[0]["figures"]["killed"]["claims"][0];
+        assert_eq!(claim["low"], 1);
+        assert_eq!(claim["claimant"], "pro-opposition sources");
+    }
+
+    #[test]
+    fn extract_reads_every_input_format_and_prints_a_table() {
+        let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/tests/fixtures/good");
+        let out = vigil()
+            .args(["extract", "--format", "table"])
+            .arg(good.join("reports.jsonl"))
+            .arg(good.join("article.html"))
+            .output()
+            .unwrap();
+        // reports.jsonl holds one malformed line: named on stderr, exit code 1, the rest printed.
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.starts_with("report"), "{text}");
+        // The HTML article's incident, with its place and figures.
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("article") && l.contains("Kafranbel")),
+            "{text}"
+        );
+        let jsonl = vigil()
+            .arg("extract")
+            .arg(good.join("reports.jsonl"))
+            .output()
+            .unwrap();
+        let first = &json_lines(&jsonl)[0];
+        assert!(
+            first["report"]["source"]
+                .as_str()
+                .unwrap()
+                .ends_with("reports.jsonl#line=1")
+        );
+        // "detained 40 people in raids on three villages": no village is named, so no incident.
+        assert_eq!(first["incidents"], Value::Array(vec![]));
+    }
+
+    #[test]
+    fn eval_prints_the_score_py_table_and_meets_the_sample_targets() {
+        let out = vigil()
+            .args(["eval", "--gold"])
+            .arg(fixtures().join("gold/seeds"))
+            .arg(fixtures().join("reports/seeds"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        let last = text.lines().last().unwrap();
+        assert!(last.starts_with("score: core_recall=1.000 "), "{text}");
+        // The same predictions through `vigil extract` and score.py give the same table.
+        let extracted = vigil()
+            .arg("extract")
+            .arg(fixtures().join("reports/seeds"))
+            .output()
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let jsonl = dir.path().join("out.jsonl");
+        std::fs::write(&jsonl, &extracted.stdout).unwrap();
+        let from_file = vigil()
+            .args(["eval", "--gold"])
+            .arg(fixtures().join("gold/seeds"))
+            .arg("--predictions")
+            .arg(&jsonl)
+            .output()
+            .unwrap();
+        assert_eq!(stdout(&from_file), text);
+        if let Ok(py) = std::process::Command::new("python3")
+            .arg(fixtures().join("gold/score.py"))
+            .arg(&jsonl)
+            .arg(fixtures().join("gold/seeds"))
+            .output()
+        {
+            assert!(py.status.success(), "{}", stderr(&py));
+            assert_eq!(stdout(&py), text, "score.py and vigil eval differ");
+        }
+        let json = vigil()
+            .args(["eval", "--json", "--gold"])
+            .arg(fixtures().join("gold/seeds"))
+            .arg("--predictions")
+            .arg(&jsonl)
+            .output()
+            .unwrap();
+        let scores: Value = serde_json::from_str(stdout(&json).trim()).unwrap();
+        assert_eq!(scores["core_recall"], 1.0);
+        assert_eq!(scores["invented_figures"], 0);
+    }
+}
 #[test]
 fn the_database_comes_from_vigil_db_when_no_flag_is_given() {
     let dir = tempfile::tempdir().unwrap();
