@@ -283,7 +283,7 @@ pub fn run_bench(global: &Global, args: &LinkBenchArgs) -> Result<()> {
         return output::print_json(&sizes);
     }
     println!(
-        "mentions   link+assemble (median)  link     assemble  peak memory  B-cubed F1  growth vs n·log n"
+        "mentions   link+assemble (median)  link     assemble  CPU       peak memory  B-cubed F1  growth (CPU) vs n·log n"
     );
     let mut previous: Option<&SizeFigures> = None;
     for s in &sizes {
@@ -364,9 +364,11 @@ fn store_synthetic(
                 .collect();
             link_cmd::store_mentions(
                 store,
-                id,
-                &uid,
-                mentions[members[0]].report.published,
+                link_cmd::ReportKey {
+                    id,
+                    uid: &uid,
+                    published: mentions[members[0]].report.published,
+                },
                 "synthetic",
                 &ms,
                 &serde_json::Value::Array(vec![]),

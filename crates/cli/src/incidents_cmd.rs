@@ -67,10 +67,8 @@ fn parse_near(text: &str) -> Result<(f64, f64, f64), String> {
     };
     let number = |s: &str| s.parse::<f64>().map_err(|_| format!("not a number: {s:?}"));
     let (lat, lon, km) = (number(lat)?, number(lon)?, number(km)?);
-    if !(-90.0..=90.0).contains(&lat)
-        || !(-180.0..=180.0).contains(&lon)
-        || !(km > 0.0 && km <= 20_000.0)
-    {
+    let km_ok = km > 0.0 && km <= 20_000.0;
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) || !km_ok {
         return Err(
             "latitude must be within ±90, longitude within ±180, and the distance above 0 km"
                 .into(),

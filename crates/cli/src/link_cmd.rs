@@ -130,12 +130,19 @@ pub fn prepare<'m>(
     }
 }
 
+/// The stored report some mentions come from.
+#[derive(Debug, Clone, Copy)]
+pub struct ReportKey<'a> {
+    /// Row id.
+    pub id: i64,
+    pub uid: &'a str,
+    pub published: Option<jiff::civil::Date>,
+}
+
 /// Stores one report's mentions (replacing an earlier extraction).
 pub fn store_mentions(
     store: &mut Store,
-    report_id: i64,
-    report_uid: &str,
-    published: Option<jiff::civil::Date>,
+    report: ReportKey<'_>,
     extractor_version: &str,
     mentions: &[Mention],
     diagnostics: &serde_json::Value,
@@ -143,10 +150,10 @@ pub fn store_mentions(
 ) -> Result<Replaced> {
     let prepared: Vec<NewMention<'_>> = mentions
         .iter()
-        .map(|m| prepare(m, report_uid, published, config))
+        .map(|m| prepare(m, report.uid, report.published, config))
         .collect();
     Ok(store.replace_mentions(
-        report_id,
+        report.id,
         extractor_version,
         &now_utc(),
         &prepared,
@@ -200,9 +207,11 @@ fn import_mentions(
             .and_then(vigil_store::parse_day);
         store_mentions(
             store,
-            report.id,
-            &report.uid,
-            published,
+            ReportKey {
+                id: report.id,
+                uid: &report.uid,
+                published,
+            },
             version,
             &extracted.incidents,
             &serde_json::Value::Array(vec![]),
@@ -230,12 +239,16 @@ fn sourced(m: StoredMention) -> SourcedMention {
     }
 }
 
+/// An assembled incident with its anchor mention, component, wave days, whether a report dated
+/// it, and its mentions.
+type Built = (Incident, i64, i64, Option<(i32, i32)>, bool, Vec<i64>);
+
 /// Assembles the incidents of `clusters` (mention ids) and the bookkeeping the store keeps.
 fn assemble_clusters(
     store: &Store,
     clusters: &[(Vec<i64>, i64)],
     config: &Config,
-) -> Result<Vec<(Incident, i64, i64, Option<(i32, i32)>, bool, Vec<i64>)>> {
+) -> Result<Vec<Built>> {
     use rayon::prelude::*;
     let claimants = Claimants::bundled();
     // Reading is sequential (one connection); assembling runs on every core.
@@ -272,7 +285,7 @@ fn assemble_clusters(
 fn write_incidents(
     store: &mut Store,
     stale_components: &[i64],
-    built: &[(Incident, i64, i64, Option<(i32, i32)>, bool, Vec<i64>)],
+    built: &[Built],
     rebuild: bool,
 ) -> Result<Vec<String>> {
     let new: Vec<NewIncident<'_>> = built
@@ -595,9 +608,11 @@ pub fn extract_and_link(store: &mut Store, jobs: usize) -> Result<ExtractSummary
             let diagnostics = serde_json::to_value(&extraction.diagnostics)?;
             store_mentions(
                 store,
-                report.id,
-                &report.uid,
-                published,
+                ReportKey {
+                    id: report.id,
+                    uid: &report.uid,
+                    published,
+                },
                 &version,
                 &extraction.mentions,
                 &diagnostics,

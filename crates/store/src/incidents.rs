@@ -39,6 +39,9 @@ pub struct MentionKeys {
     pub coarse: bool,
 }
 
+/// A mention's id, encoded linking features and component (when linked).
+pub type FeatureRow = (i64, Vec<u8>, Option<i64>);
+
 /// What [`Store::replace_mentions`] did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Replaced {
@@ -358,7 +361,7 @@ impl Store {
     }
 
     /// `(id, features, component)` of the given mentions (unknown ids are skipped).
-    pub fn mention_features(&self, ids: &[i64]) -> Result<Vec<(i64, Vec<u8>, Option<i64>)>> {
+    pub fn mention_features(&self, ids: &[i64]) -> Result<Vec<FeatureRow>> {
         let mut statement = self
             .conn
             .prepare_cached("SELECT id, features, component FROM mentions WHERE id = ?1")?;
