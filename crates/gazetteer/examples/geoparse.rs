@@ -1,10 +1,49 @@
 //! Prints the places found in text files: `cargo run --release -p vigil-gazetteer --example geoparse FILE...`
+//! (`HINT=SY` sets the country hint, `VERBOSE=1` prints every mention's candidates and reasons;
+//! a YAML front matter is skipped, so spans are offsets into the body). A `.xml` file is read as
+//! GeoWebNews: each `<text>` is one document.
+
+/// The documents of a file: its body, or the article texts of a GeoWebNews XML file.
+fn documents(path: &str) -> Vec<(String, String)> {
+    let all = std::fs::read_to_string(path).expect("read");
+    if path.ends_with(".xml") {
+        return all
+            .split("<text>")
+            .skip(1)
+            .filter_map(|chunk| chunk.find("</text>").map(|end| &chunk[..end]))
+            .enumerate()
+            .map(|(i, t)| {
+                let text = t
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&");
+                (format!("{path}#{i}"), text)
+            })
+            .collect();
+    }
+    let text = all
+        .strip_prefix("---\n")
+        .and_then(|r| r.split_once("\n---\n"))
+        .map(|(_, b)| b.to_string())
+        .unwrap_or(all);
+    vec![(path.to_string(), text)]
+}
 
 fn main() {
     let gaz = vigil_gazetteer::Gazetteer::bundled().expect("gazetteer");
-    for path in std::env::args().skip(1) {
-        let text = std::fs::read_to_string(&path).expect("read");
-        let found = vigil_gazetteer::find_places(&gaz, &text, &Default::default());
+    let docs: Vec<(String, String)> = std::env::args()
+        .skip(1)
+        .flat_map(|p| documents(&p))
+        .collect();
+    for (path, text) in &docs {
+        let text = text.as_str();
+        let config = vigil_gazetteer::GeoparseConfig {
+            country_hint: std::env::var("HINT").ok().filter(|h| !h.is_empty()),
+            ..Default::default()
+        };
+        let found = vigil_gazetteer::find_places(&gaz, text, &config);
         println!("== {path}");
         for m in found {
             match &m.place {

@@ -7,7 +7,10 @@
 //!
 //! Without arguments it reads the sample reports in `crates/gazetteer/tests/gold/`. A GWN.xml
 //! argument contributes its 200 article texts. Each run checks its answer: the number of place
-//! mentions found must be the same in every round and above zero.
+//! mentions found must be the same in every round and above zero. `ROUNDS` (default 5) and
+//! `ROUND_MB` (megabytes of text a round, default 2) make it shorter, e.g. under
+//! `valgrind --tool=callgrind`, whose instruction counts are steady on a busy machine;
+//! `CANDIDATES=N` sets `GeoparseConfig::max_candidates` (default 5, with their reasons).
 
 use std::time::Instant;
 
@@ -96,13 +99,27 @@ fn main() {
 
     let docs = documents(&args);
     let bytes: usize = docs.iter().map(|d| d.len()).sum();
-    let config = GeoparseConfig::default();
+    // CANDIDATES=0 measures what a caller that wants the choices alone gets (extraction).
+    let config = GeoparseConfig {
+        max_candidates: std::env::var("CANDIDATES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(GeoparseConfig::default().max_candidates),
+        ..GeoparseConfig::default()
+    };
     let mut rates = Vec::new();
     let mut cpu_rates = Vec::new();
     let mut expected = None;
     // Repeat the corpus so that one round takes long enough to time.
-    let repeat = (2_000_000 / bytes.max(1)).max(1);
-    for _ in 0..5 {
+    let env_f64 = |name: &str, default: f64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(default)
+    };
+    let rounds = env_f64("ROUNDS", 5.0).max(1.0) as usize;
+    let repeat = ((env_f64("ROUND_MB", 2.0) * 1e6) as usize / bytes.max(1)).max(1);
+    for _ in 0..rounds {
         let t = Instant::now();
         let cpu = cpu_seconds();
         let mut found = 0usize;
@@ -136,7 +153,7 @@ fn main() {
         loads.iter().copied().fold(0.0, f64::max)
     );
     println!(
-        "find_places, one thread, {} documents ({:.2} MB) x {repeat}, 5 rounds: median {:.1} MB/s (min {:.1}, max {:.1}); {} mentions per round",
+        "find_places, one thread, {} documents ({:.2} MB) x {repeat}, {rounds} rounds: median {:.1} MB/s (min {:.1}, max {:.1}); {} mentions per round",
         docs.len(),
         bytes as f64 / 1e6,
         median(&mut rates.clone()),

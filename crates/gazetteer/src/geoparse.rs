@@ -2,6 +2,8 @@
 //! context cues and filters, then disambiguation by the document.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+use std::sync::Arc;
 
 use fst::raw::{Fst, Output};
 use serde::{Deserialize, Serialize};
@@ -9,7 +11,7 @@ use vigil_model::{Place, PlacePrecision, Span, haversine_km};
 
 use crate::index::{NONE, flag};
 use crate::key::{self, is_arabic_char, is_word_mark};
-use crate::lexicon::CueKind;
+use crate::lexicon::{CueKind, FastBuild, Lexicon};
 use crate::resolve::{self, Cand, Candidate, MatchKind};
 use crate::{Gazetteer, PlaceId};
 
@@ -21,7 +23,9 @@ pub struct GeoparseConfig {
     /// Spans known not to be places (actor names found by extraction): no place is taken from
     /// text that overlaps them.
     pub exclude: Vec<Span>,
-    /// How many ranked candidates each mention keeps (default 5).
+    /// How many ranked candidates each mention keeps, each with the reasons for its score
+    /// (default 5). 0 keeps none: the choice alone, which is what a caller that does not show
+    /// the candidates wants, and about half the cost of resolution.
     pub max_candidates: usize,
     /// Below this probability that a place is meant at all, a mention gets no place ("none of
     /// these"); default 0.35.
@@ -70,16 +74,13 @@ enum Gap {
     Break,
 }
 
+/// A token of the text: where it is, what separates it from the next, and the word it is.
 #[derive(Debug, Clone)]
 struct Tok {
     start: usize,
     end: usize,
-    arabic: bool,
-    cap: bool,
-    all_caps: bool,
-    lower: String,
-    key: String,
-    skel: String,
+    /// What the geoparser knows of the word form (shared by every token of that form).
+    w: Rc<Word>,
     /// What separates this token from the next.
     gap_after: Gap,
     /// True when the token starts a sentence (or the text).
@@ -88,13 +89,177 @@ struct Tok {
     line_end: bool,
 }
 
-fn tokenize(text: &str) -> Vec<Tok> {
-    let mut toks: Vec<Tok> = Vec::new();
+impl std::ops::Deref for Tok {
+    type Target = Word;
+    fn deref(&self) -> &Word {
+        &self.w
+    }
+}
+
+/// One word form (as written, after a possessive "'s" is cut off) and what follows from it
+/// alone: its keys and its flags. Computed once per form and thread (see [`WordCache`]).
+#[derive(Debug)]
+struct Word {
+    arabic: bool,
+    cap: bool,
+    all_caps: bool,
+    lower: String,
+    /// Strict key and skeleton, only for words that can be part of a name (capitalised words,
+    /// Arabic-script words, articles and connectors); empty otherwise.
+    key: String,
+    skel: String,
+    /// The first step of the walk through the maps from this word (see `first_walk`).
+    first: std::cell::Cell<Option<FirstWalk>>,
+    /// An article ("al", "el", "ash"; see [`key::is_article`]).
+    article: bool,
+    /// A lowercase word allowed inside a multi-word name ([`CONNECTORS`]).
+    connector: bool,
+    // Membership in the language data's lists (see `data/lexicon.toml`).
+    never_alone: bool,
+    english: bool,
+    given: bool,
+    title: bool,
+    verb: bool,
+    org_head: bool,
+    follow: Option<CueKind>,
+    /// The country of a demonym ("" for a community such as "Alawite").
+    demonym: Option<String>,
+    /// The first word of a curated region phrase.
+    region_first: bool,
+}
+
+/// The walk through both maps after one word: (the strict map is alive after the stable part,
+/// the word's key is a key), and the skeleton map's state.
+#[derive(Debug, Clone, Copy)]
+struct FirstWalk {
+    strict_alive: bool,
+    strict_hit: bool,
+    skel: Option<(fst::raw::CompiledAddr, u64)>,
+}
+
+/// Bound on the words and names a thread remembers (each a few hundred bytes at most).
+const MAX_CACHED: usize = 100_000;
+
+/// Per-thread memory of word forms and of the candidates of names, for one gazetteer: news
+/// repeats its words and names, so a stream of reports mostly finds them here.
+#[derive(Default)]
+struct WordCache {
+    owner: usize,
+    words: HashMap<Box<str>, Rc<Word>, crate::lexicon::FastBuild>,
+    cands: HashMap<Box<str>, Rc<[Cand]>, crate::lexicon::FastBuild>,
+    /// Refolded keys of multi-word names by their words' keys joined ([`key::refold`]).
+    folds: HashMap<Box<str>, Box<str>, crate::lexicon::FastBuild>,
+    /// Walks of the strict map by the joined keys of several words: (alive, final).
+    walks: HashMap<Box<str>, (bool, bool), crate::lexicon::FastBuild>,
+}
+
+/// [`key::refold`], remembered.
+fn cached_refold<'a>(
+    folds: &'a mut HashMap<Box<str>, Box<str>, crate::lexicon::FastBuild>,
+    raw: &str,
+) -> &'a str {
+    if !folds.contains_key(raw) {
+        folds.insert(raw.into(), key::refold(raw).into_boxed_str());
+    }
+    folds.get(raw).map(|v| &**v).unwrap_or("")
+}
+
+thread_local! {
+    static CACHE: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::default());
+}
+
+/// Runs `f` with this thread's cache for `gaz` (emptied when another gazetteer used it last,
+/// or when it grew past its bound).
+fn with_cache<R>(gaz: &Gazetteer, f: impl FnOnce(&mut WordCache) -> R) -> R {
+    let owner = Arc::as_ptr(&gaz.index) as usize ^ (Arc::as_ptr(&gaz.lex) as usize).rotate_left(17);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.owner != owner
+            || c.words.len() > MAX_CACHED
+            || c.cands.len() > MAX_CACHED
+            || c.folds.len() > MAX_CACHED
+            || c.walks.len() > MAX_CACHED
+        {
+            c.words.clear();
+            c.cands.clear();
+            c.folds.clear();
+            c.walks.clear();
+            c.owner = owner;
+        }
+        f(&mut c)
+    })
+}
+
+/// Empties this thread's memory of word forms and names (for benchmarks that measure look-ups
+/// on text never seen before; results never depend on it).
+pub fn clear_thread_cache() {
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.words.clear();
+        c.cands.clear();
+        c.folds.clear();
+        c.walks.clear();
+        c.owner = 0;
+    });
+}
+
+fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -> Word {
+    let first = word.chars().next().unwrap_or(' ');
+    let cap = !arabic && first.is_uppercase();
+    let all_caps = !arabic
+        && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && word.chars().all(|c| !c.is_lowercase());
+    let mut key = String::new();
+    let lower = word.to_lowercase();
+    let mut skel = String::new();
+    // Keys only where a name can be: capitalised and Arabic-script words, and short words
+    // (articles and connectors such as "al", "ez", "de").
+    if arabic
+        || cap
+        || (word.len() <= 5 && (key::is_article(word) || CONNECTORS.contains(&lower.as_str())))
+    {
+        if arabic {
+            key::word_key_into(strip_arabic_clitic(word), &mut key);
+        } else {
+            key::word_key_into(word, &mut key);
+        }
+        key::skeleton_word_into(&key, &mut skel);
+    }
+    Word {
+        arabic,
+        cap,
+        all_caps,
+        article: key::is_article(&lower),
+        connector: CONNECTORS.contains(&lower.as_str()),
+        never_alone: lex.never_alone.contains(&lower),
+        english: lex.english_words.contains(&lower),
+        given: lex.given_names.contains(&lower),
+        title: lex.person_titles.contains(&lower),
+        verb: lex.person_verbs.contains(&lower),
+        org_head: lex.organisation_heads.contains(&lower),
+        follow: lex.follow.get(&lower).copied(),
+        demonym: lex.demonyms.get(&lower).cloned(),
+        region_first: regions.contains_key(&lower),
+        lower,
+        key,
+        skel,
+        first: std::cell::Cell::new(None),
+    }
+}
+
+fn tokenize(text: &str, cache: &mut WordCache, lex: &Lexicon, regions: &RegionPhrases) -> Vec<Tok> {
+    let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5);
     let mut gap_text_start = 0usize;
     let mut i = 0usize;
     let bytes = text.as_bytes();
     let mut sentence_start = true;
     while i < text.len() {
+        let b = bytes[i];
+        // Fast path over ASCII non-word bytes.
+        if b < 0x80 && !b.is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
         let c = text[i..].chars().next().unwrap_or(' ');
         if !(c.is_alphanumeric()) {
             i += c.len_utf8();
@@ -106,6 +271,32 @@ fn tokenize(text: &str) -> Vec<Tok> {
         let mut j = i;
         let arabic = is_arabic_char(c);
         while j < text.len() {
+            let b = bytes[j];
+            if b < 0x80 {
+                // ASCII: letters and digits continue the word; an apostrophe does when a
+                // letter or digit follows; anything else ends it.
+                if b.is_ascii_alphanumeric() {
+                    if arabic {
+                        // Latin letters end an Arabic-script word (digits do not).
+                        if b.is_ascii_alphabetic() {
+                            break;
+                        }
+                    }
+                    j += 1;
+                    end = j;
+                    continue;
+                }
+                let inner_mark = (b == b'\'' || b == b'`')
+                    && text[j + 1..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| n.is_alphanumeric());
+                if inner_mark {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
             let d = text[j..].chars().next().unwrap_or(' ');
             let inner_mark = is_word_mark(d)
                 && text[j + d.len_utf8()..]
@@ -139,42 +330,25 @@ fn tokenize(text: &str) -> Vec<Tok> {
         let word = &text[start..word_end];
         // Gap before this token decides the previous token's gap_after.
         if let Some(prev) = toks.last_mut() {
-            prev.gap_after = classify_gap(&text[gap_text_start..start]);
-            prev.line_end = text[gap_text_start..start].contains('\n');
-            if prev.gap_after == Gap::Break && ends_sentence(&text[gap_text_start..start]) {
+            let gap = &text[gap_text_start..start];
+            prev.gap_after = classify_gap(gap);
+            prev.line_end = gap.contains('\n');
+            if prev.gap_after == Gap::Break && ends_sentence(gap) {
                 sentence_start = true;
             }
         }
-        let first = word.chars().next().unwrap_or(' ');
-        let cap = !arabic && first.is_uppercase();
-        let all_caps = !arabic
-            && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && word.chars().all(|c| !c.is_lowercase());
-        let mut key = String::new();
-        let lower = word.to_lowercase();
-        let mut skel = String::new();
-        // Keys only where a name can be: capitalised and Arabic-script words, and short words
-        // (articles and connectors such as "al", "ez", "de").
-        if arabic
-            || cap
-            || (word.len() <= 5 && (key::is_article(word) || CONNECTORS.contains(&lower.as_str())))
-        {
-            if arabic {
-                key::word_key_into(strip_arabic_clitic(word), &mut key);
-            } else {
-                key::word_key_into(word, &mut key);
+        let w = match cache.words.get(word) {
+            Some(w) => w.clone(),
+            None => {
+                let w = Rc::new(make_word(word, arabic, lex, regions));
+                cache.words.insert(word.into(), w.clone());
+                w
             }
-            key::skeleton_word_into(&key, &mut skel);
-        }
+        };
         toks.push(Tok {
             start,
             end: word_end,
-            arabic,
-            cap,
-            all_caps,
-            lower,
-            key,
-            skel,
+            w,
             gap_after: Gap::Break,
             sentence_start,
             line_end: false,
@@ -182,7 +356,6 @@ fn tokenize(text: &str) -> Vec<Tok> {
         sentence_start = false;
         gap_text_start = word_end;
         i = j.max(i + 1);
-        let _ = bytes;
     }
     toks
 }
@@ -322,18 +495,30 @@ fn parse(
     config: &GeoparseConfig,
     forced: Option<&[Span]>,
 ) -> Vec<PlaceMention> {
-    let mut toks = tokenize(text);
-    mark_headlines(&mut toks);
+    with_cache(gaz, |cache| parse_with(gaz, text, config, forced, cache))
+}
+
+fn parse_with(
+    gaz: &Gazetteer,
+    text: &str,
+    config: &GeoparseConfig,
+    forced: Option<&[Span]>,
+    cache: &mut WordCache,
+) -> Vec<PlaceMention> {
     let lex = &gaz.lex;
+    let regions = region_phrases(gaz);
+    let mut toks = tokenize(text, cache, lex, &regions);
+    mark_headlines(&mut toks);
     let strict_fst = gaz.index.strict.as_fst();
     let skel_fst = gaz.index.skeleton.as_fst();
     let mut drafts: Vec<Draft> = Vec::new();
-    let mut person_words = person_pass(&toks, lex);
-    let mut demonym_countries: HashMap<String, f32> = HashMap::new();
-    let regions = region_phrases(gaz);
-    let mut gathered: HashMap<String, Vec<Cand>> = HashMap::new();
+    let mut person_words = person_pass(&toks);
+    let mut demonym_countries: HashMap<String, f32, FastBuild> = HashMap::default();
     let excluded = |s: usize, e: usize| config.exclude.iter().any(|x| x.start < e && s < x.end);
 
+    // Buffers of the walk, reused from one start token to the next.
+    let mut ends: Vec<usize> = Vec::new();
+    let mut joined = String::new();
     let mut i = 0;
     'outer: while i < toks.len() {
         let t = &toks[i];
@@ -415,7 +600,7 @@ fn parse(
         }
         // A demonym alone ("Syrian", "Alawite") names people, not a place; "Saudi Arabia" is
         // still walked below.
-        if let Some(cc) = lex.demonyms.get(&t.lower) {
+        if let Some(cc) = &t.demonym {
             if !cc.is_empty() {
                 *demonym_countries.entry(cc.clone()).or_default() += 1.0;
             }
@@ -426,7 +611,7 @@ fn parse(
             }
         }
         let article_start = !t.arabic
-            && key::is_article(&t.lower)
+            && t.article
             && (t.gap_after == Gap::Hyphen || (t.cap && t.gap_after == Gap::Space))
             || (t.lower == "a" && t.gap_after == Gap::Hyphen);
         let can_start = t.arabic || (t.cap && !t.key.is_empty()) || article_start;
@@ -435,11 +620,11 @@ fn parse(
             continue;
         }
         // Walk both maps token by token; remember the longest final state.
-        let mut ends: Vec<usize> = Vec::new(); // last tokens of names the maps know
+        ends.clear(); // last tokens of names the maps know
         // The strict key of a multi-word name is the refolded concatenation of its words' keys
         // (see key::refold): rules may apply across the boundary, so the walk re-checks the
         // joined key, and stops once even its stable part (all but the last bytes) leads nowhere.
-        let mut joined = String::new();
+        joined.clear();
         let mut strict_alive = true;
         let mut strict_hit = false;
         let mut skel_state = Some(WalkState::root(skel_fst));
@@ -452,7 +637,7 @@ fn parse(
                 if !matches!(prev.gap_after, Gap::Space | Gap::Hyphen) {
                     break;
                 }
-                let connector = !tj.arabic && CONNECTORS.contains(&tj.lower.as_str()) && !tj.cap;
+                let connector = !tj.arabic && tj.connector && !tj.cap;
                 let ok = if t.arabic {
                     tj.arabic
                 } else {
@@ -465,32 +650,65 @@ fn parse(
                     break;
                 }
             }
-            let is_art = !tj.arabic
-                && (key::is_article(&tj.lower) || (tj.lower == "a" && tj.gap_after == Gap::Hyphen));
+            let is_art =
+                !tj.arabic && (tj.article || (tj.lower == "a" && tj.gap_after == Gap::Hyphen));
             if !is_art {
                 any_content = true;
+                let first_word = joined.is_empty();
                 joined.push_str(&tj.key);
-                let refolded;
-                let combined: &str = if j == i || !joined.is_ascii() {
-                    &joined
+                if first_word {
+                    // The walk after the first word depends on the word alone: remembered.
+                    let fw = match tj.first.get() {
+                        Some(fw) => fw,
+                        None => {
+                            let stable = joined.len().saturating_sub(3);
+                            let (alive, hit) = walk_key(strict_fst, joined.as_bytes(), stable);
+                            let sk = WalkState::root(skel_fst)
+                                .feed(skel_fst, tj.skel.as_bytes())
+                                .map(|s| (s.addr, s.out.value()));
+                            let fw = FirstWalk {
+                                strict_alive: alive,
+                                strict_hit: hit,
+                                skel: sk,
+                            };
+                            tj.first.set(Some(fw));
+                            fw
+                        }
+                    };
+                    strict_alive = fw.strict_alive;
+                    strict_hit = fw.strict_hit;
+                    skel_state = fw.skel.map(|(addr, out)| WalkState {
+                        addr,
+                        out: Output::new(out),
+                    });
                 } else {
-                    refolded = key::refold(&joined);
-                    &refolded
-                };
-                // One walk: alive while its stable part (all but the last bytes, which a later
-                // word may still change) leads somewhere; a hit when the whole key is final.
-                let stable = combined.len().saturating_sub(3);
-                let (alive, hit) = walk_key(strict_fst, combined.as_bytes(), stable);
-                strict_alive = alive;
-                strict_hit = hit;
-                skel_state = skel_state.and_then(|s| s.feed(skel_fst, tj.skel.as_bytes()));
+                    let (alive, hit) = match cache.walks.get(joined.as_str()) {
+                        Some(&v) => v,
+                        None => {
+                            let combined: &str = if !joined.is_ascii() {
+                                &joined
+                            } else {
+                                cached_refold(&mut cache.folds, &joined)
+                            };
+                            // One walk: alive while its stable part (all but the last bytes,
+                            // which a later word may still change) leads somewhere; a hit when
+                            // the whole key is final.
+                            let stable = combined.len().saturating_sub(3);
+                            let v = walk_key(strict_fst, combined.as_bytes(), stable);
+                            cache.walks.insert(joined.as_str().into(), v);
+                            v
+                        }
+                    };
+                    strict_alive = alive;
+                    strict_hit = hit;
+                    skel_state = skel_state.and_then(|s| s.feed(skel_fst, tj.skel.as_bytes()));
+                }
             }
             if !strict_alive && skel_state.is_none() {
                 break;
             }
             // A name may not end on a lowercase connector.
-            let ends_ok = any_content
-                && (tj.cap || tj.arabic || (!CONNECTORS.contains(&tj.lower.as_str()) && j > i));
+            let ends_ok = any_content && (tj.cap || tj.arabic || (!tj.connector && j > i));
             if ends_ok {
                 let sh = strict_hit;
                 let kh = skel_state.as_ref().is_some_and(|s| s.is_final(skel_fst));
@@ -502,28 +720,26 @@ fn parse(
         }
         'ends: for &last in ends.iter().rev() {
             let (start, end) = (toks[i].start, toks[last].end);
-            let key: String = key::refold(
-                &(i..=last)
-                    .filter(|&k| {
-                        !(key::is_article(&toks[k].lower) || toks[k].lower == "a") || toks[k].arabic
-                    })
-                    .map(|k| toks[k].key.as_str())
-                    .collect::<String>(),
-            );
+            let parts: Vec<usize> = (i..=last)
+                .filter(|&k| !(toks[k].article || toks[k].lower == "a") || toks[k].arabic)
+                .collect();
+            // A word's key is its own refold; a longer name's key is refolded once per thread.
+            let key: String = match parts.as_slice() {
+                [k] => toks[*k].key.clone(),
+                _ => {
+                    let raw: String = parts.iter().map(|&k| toks[k].key.as_str()).collect();
+                    cached_refold(&mut cache.folds, &raw).to_string()
+                }
+            };
             let skel: String = (i..=last)
-                .filter(|&k| {
-                    !(key::is_article(&toks[k].lower) || toks[k].lower == "a") || toks[k].arabic
-                })
+                .filter(|&k| !(toks[k].article || toks[k].lower == "a") || toks[k].arabic)
                 .map(|k| toks[k].skel.as_str())
                 .collect();
             if excluded(start, end) {
                 i = last + 1;
                 continue 'outer;
             }
-            let single = (i..=last)
-                .filter(|&k| !key::is_article(&toks[k].lower))
-                .count()
-                == 1;
+            let single = (i..=last).filter(|&k| !toks[k].article).count() == 1;
             let content = &toks[last];
             // Contractions ("We've", "I'm"), single letters and person titles are no places.
             let contraction = [
@@ -542,27 +758,29 @@ fn parse(
             ]
             .iter()
             .any(|s| content.lower.ends_with(s));
-            if single
-                && (contraction
-                    || content.lower.chars().count() < 2
-                    || lex.person_titles.contains(&content.lower))
-            {
+            if single && (contraction || content.lower.chars().count() < 2 || content.title) {
                 i = last + 1;
                 continue 'outer;
             }
-            let phrase = (i..=last)
-                .map(|k| toks[k].lower.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
-            if lex.demonyms.contains_key(&phrase) {
-                if let Some(cc) = lex.demonyms.get(&phrase).filter(|c| !c.is_empty()) {
-                    *demonym_countries.entry(cc.clone()).or_default() += 1.0;
+            // A demonym ("Saudi", "South Korean") names people, not a place.
+            let demonym = if i == last {
+                toks[i].demonym.clone()
+            } else {
+                let phrase = (i..=last)
+                    .map(|k| toks[k].lower.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                lex.demonyms.get(&phrase).cloned()
+            };
+            if let Some(cc) = demonym {
+                if !cc.is_empty() {
+                    *demonym_countries.entry(cc).or_default() += 1.0;
                 }
                 i = last + 1;
                 continue 'outer;
             }
             // Words that are never places on their own.
-            if single && !content.arabic && lex.never_alone.contains(&content.lower) {
+            if single && !content.arabic && content.never_alone {
                 i = last + 1;
                 continue 'outer;
             }
@@ -575,19 +793,15 @@ fn parse(
             let after = toks.get(last + 1);
             let joined_after = after.filter(|_| toks[last].gap_after == Gap::Space);
             let joined_before = before.filter(|b| b.gap_after == Gap::Space);
-            let title_before = joined_before.is_some_and(|b| lex.person_titles.contains(&b.lower));
-            let given_first = !t.arabic && lex.given_names.contains(&toks[i].lower);
-            let cap_after = joined_after
-                .is_some_and(|a| a.cap && !a.all_caps && !lex.follow.contains_key(&a.lower));
+            let title_before = joined_before.is_some_and(|b| b.title);
+            let given_first = !t.arabic && toks[i].given;
+            let cap_after =
+                joined_after.is_some_and(|a| a.cap && !a.all_caps && a.follow.is_none());
             let cap_before = joined_before.is_some_and(|b| {
-                b.cap
-                    && !b.sentence_start
-                    && !lex.never_alone.contains(&b.lower)
-                    && !lex.demonyms.contains_key(&b.lower)
-                    && !key::is_article(&b.lower)
+                b.cap && !b.sentence_start && !b.never_alone && b.demonym.is_none() && !b.article
             });
-            let given_before = joined_before.is_some_and(|b| lex.given_names.contains(&b.lower));
-            let verb_after = joined_after.is_some_and(|a| lex.person_verbs.contains(&a.lower));
+            let given_before = joined_before.is_some_and(|b| b.given);
+            let verb_after = joined_after.is_some_and(|a| a.verb);
             if title_before || (given_first && (cap_after || verb_after)) || given_before {
                 for t in &toks[i..=last] {
                     person_words.insert(t.lower.clone());
@@ -598,23 +812,16 @@ fn parse(
                 i = last + 1;
                 continue 'outer;
             }
-            let org_after =
-                joined_after.is_some_and(|a| a.cap && lex.organisation_heads.contains(&a.lower));
+            let org_after = joined_after.is_some_and(|a| a.cap && a.org_head);
             let modifier = org_after
                 || cap_before
-                || (cap_after
-                    && joined_after.is_some_and(|a| !a.cap || !lex.follow.contains_key(&a.lower)));
+                || (cap_after && joined_after.is_some_and(|a| !a.cap || a.follow.is_none()));
             let cue = preceding_cue(&toks, i, lex);
-            let follow =
-                joined_after.and_then(|a| lex.follow.get(&a.lower).map(|k| (a.lower.clone(), *k)));
+            let follow = joined_after.and_then(|a| a.follow.map(|k| (a.lower.clone(), k)));
             // English words ("Hope", "Armed", "Room") need a cue and must not open a sentence or
             // stand in a headline; acronyms ("SNA", "HTS") are rarely places.
             let english = !content.arabic
-                && (i..=last).all(|k| {
-                    key::is_article(&toks[k].lower)
-                        || lex.english_words.contains(&toks[k].lower)
-                        || CONNECTORS.contains(&toks[k].lower.as_str())
-                });
+                && (i..=last).all(|k| toks[k].article || toks[k].english || toks[k].connector);
             let real_cue = cue
                 .as_ref()
                 .is_some_and(|c| !matches!(c.1, CueKind::List | CueKind::Of))
@@ -644,17 +851,7 @@ fn parse(
                 weak = true;
             }
             // One name is looked up once per document.
-            let mut cands = match gathered.get(&key) {
-                Some(c) => c.clone(),
-                None => {
-                    let mut c = resolve::gather(gaz, &key, &skel);
-                    // The best by prior are enough for the document to choose from.
-                    c.sort_by(|a, b| b.prior.total_cmp(&a.prior).then(a.id.cmp(&b.id)));
-                    c.truncate(MAX_DOC_CANDIDATES);
-                    gathered.insert(key.clone(), c.clone());
-                    c
-                }
-            };
+            let mut cands = doc_candidates(gaz, cache, &key, &skel).to_vec();
             // Spelling variants only where transliteration varies: the detailed countries, the
             // report's country, or big places; never for English words and acronyms.
             let hint = config
@@ -720,9 +917,7 @@ fn parse(
                 district_of: None,
                 district_cue,
                 weak,
-                follow_end: joined_after
-                    .filter(|a| lex.follow.contains_key(&a.lower))
-                    .map(|a| a.end),
+                follow_end: joined_after.filter(|a| a.follow.is_some()).map(|a| a.end),
             });
 
             i = last + 1;
@@ -768,7 +963,25 @@ fn parse(
         compose_countryside(gaz, &toks, d);
     }
 
-    resolve_document(gaz, text, &toks, &mut drafts, &demonym_countries, config)
+    resolve_document(gaz, text, &mut drafts, &demonym_countries, config)
+}
+
+/// The candidates of a name for the document to choose from: the best by prior. Looked up once
+/// per name and thread.
+fn doc_candidates(gaz: &Gazetteer, cache: &mut WordCache, key: &str, skel: &str) -> Rc<[Cand]> {
+    let mut k = String::with_capacity(key.len() + skel.len() + 1);
+    k.push_str(key);
+    k.push('\u{1}');
+    k.push_str(skel);
+    if let Some(c) = cache.cands.get(k.as_str()) {
+        return c.clone();
+    }
+    let mut c = resolve::gather(gaz, key, skel);
+    c.sort_by(|a, b| b.prior.total_cmp(&a.prior).then(a.id.cmp(&b.id)));
+    c.truncate(MAX_DOC_CANDIDATES);
+    let c: Rc<[Cand]> = c.into();
+    cache.cands.insert(k.into_boxed_str(), c.clone());
+    c
 }
 
 /// Replaces the drafts that overlap given spans by drafts of exactly those spans.
@@ -796,7 +1009,7 @@ fn force_spans(
         let content: Vec<usize> = inside
             .iter()
             .copied()
-            .filter(|&k| toks[k].arabic || !(key::is_article(&toks[k].lower) && inside.len() > 1))
+            .filter(|&k| toks[k].arabic || !(toks[k].article && inside.len() > 1))
             .collect();
         let key = key::refold(
             &content
@@ -854,10 +1067,7 @@ fn force_spans(
                     if !w.iter().all(|&k| toks[k].cap || toks[k].arabic) {
                         continue;
                     }
-                    if len == 1
-                        && (gaz.lex.never_alone.contains(&toks[w[0]].lower)
-                            || gaz.lex.english_words.contains(&toks[w[0]].lower))
-                    {
+                    if len == 1 && (toks[w[0]].never_alone || toks[w[0]].english) {
                         continue;
                     }
                     let k2 =
@@ -888,7 +1098,7 @@ fn force_spans(
             key,
             cands,
             cue: preceding_cue(toks, first, &gaz.lex),
-            follow: after.and_then(|a| gaz.lex.follow.get(&a.lower).map(|k| (a.lower.clone(), *k))),
+            follow: after.and_then(|a| a.follow.map(|k| (a.lower.clone(), k))),
             modifier: false,
             fixed: None,
             district_of: None,
@@ -904,15 +1114,14 @@ fn force_spans(
 /// Words of person names, from the whole document: a title or a given name before a capitalised
 /// word ("President Assad", "Bashar al-Assad", "Adnan Khalil") marks the words as a name's, so
 /// that "Assad" or "Khalil" alone later (or earlier) is not taken for a place.
-fn person_pass(toks: &[Tok], lex: &crate::lexicon::Lexicon) -> HashSet<String> {
-    let mut out = HashSet::new();
+fn person_pass(toks: &[Tok]) -> HashSet<String, FastBuild> {
+    let mut out = HashSet::default();
     for i in 0..toks.len().saturating_sub(1) {
         let t = &toks[i];
         if t.arabic || t.gap_after != Gap::Space {
             continue;
         }
-        let opener =
-            lex.person_titles.contains(&t.lower) || (t.cap && lex.given_names.contains(&t.lower));
+        let opener = t.title || (t.cap && t.given);
         if !opener {
             continue;
         }
@@ -921,11 +1130,8 @@ fn person_pass(toks: &[Tok], lex: &crate::lexicon::Lexicon) -> HashSet<String> {
         let mut taken = 0;
         while k < toks.len() && taken < 3 {
             let n = &toks[k];
-            let article = key::is_article(&n.lower) && n.gap_after == Gap::Hyphen;
-            if !(n.cap || article)
-                || lex.never_alone.contains(&n.lower)
-                || lex.follow.contains_key(&n.lower)
-            {
+            let article = n.article && n.gap_after == Gap::Hyphen;
+            if !(n.cap || article) || n.never_alone || n.follow.is_some() {
                 break;
             }
             if !article {
@@ -937,7 +1143,7 @@ fn person_pass(toks: &[Tok], lex: &crate::lexicon::Lexicon) -> HashSet<String> {
             }
             k += 1;
         }
-        if taken > 0 && t.cap && !lex.person_titles.contains(&t.lower) {
+        if taken > 0 && t.cap && !t.title {
             out.insert(t.lower.clone());
         }
     }
@@ -950,8 +1156,8 @@ fn person_pass(toks: &[Tok], lex: &crate::lexicon::Lexicon) -> HashSet<String> {
             && p.gap_after == Gap::Space
             && t.gap_after == Gap::Space
             && !p.sentence_start
-            && !lex.never_alone.contains(&p.lower)
-            && lex.person_verbs.contains(&n.lower)
+            && !p.never_alone
+            && n.verb
         {
             out.insert(t.lower.clone());
         }
@@ -1235,7 +1441,7 @@ impl WalkState {
 }
 
 /// Region phrases of the curated overlay, by their first word's key.
-type RegionPhrases = HashMap<String, Vec<(Vec<String>, u32)>>;
+type RegionPhrases = HashMap<String, Vec<(Vec<String>, u32)>, FastBuild>;
 
 fn region_phrases(gaz: &Gazetteer) -> std::sync::Arc<RegionPhrases> {
     static CACHE: std::sync::Mutex<Option<(usize, std::sync::Arc<RegionPhrases>)>> =
@@ -1247,7 +1453,7 @@ fn region_phrases(gaz: &Gazetteer) -> std::sync::Arc<RegionPhrases> {
     {
         return v.clone();
     }
-    let mut map: RegionPhrases = HashMap::new();
+    let mut map: RegionPhrases = HashMap::default();
     // Regions are appended last; scan from the end.
     let n = gaz.index.len() as u32;
     let mut i = n;
@@ -1297,6 +1503,9 @@ fn region_aliases(gaz: &Gazetteer, id: u32) -> Vec<String> {
 
 fn match_region(toks: &[Tok], i: usize, regions: &RegionPhrases) -> Option<(usize, u32)> {
     let t = &toks[i];
+    if !t.region_first {
+        return None;
+    }
     let phrases = regions.get(&t.lower)?;
     'outer: for (words, id) in phrases {
         let mut k = i;
@@ -1319,23 +1528,30 @@ fn match_region(toks: &[Tok], i: usize, regions: &RegionPhrases) -> Option<(usiz
 fn resolve_document(
     gaz: &Gazetteer,
     text: &str,
-    toks: &[Tok],
     drafts: &mut [Draft],
-    demonyms: &HashMap<String, f32>,
+    demonyms: &HashMap<String, f32, FastBuild>,
     config: &GeoparseConfig,
 ) -> Vec<PlaceMention> {
     let ix = &gaz.index;
-    let _ = toks;
-    // Groups: one sense per name per document.
-    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
-    for (n, d) in drafts.iter().enumerate() {
-        if d.fixed.is_none() {
-            groups.entry(d.key.clone()).or_default().push(n);
+    // Groups: one sense per name per document, numbered in order of first mention.
+    let mut group_of: Vec<usize> = vec![usize::MAX; drafts.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    {
+        let mut by_key: HashMap<&str, usize, FastBuild> = HashMap::default();
+        for (n, d) in drafts.iter().enumerate() {
+            if d.fixed.is_none() {
+                let g = *by_key.entry(d.key.as_str()).or_insert_with(|| {
+                    groups.push(Vec::new());
+                    groups.len() - 1
+                });
+                groups[g].push(n);
+                group_of[n] = g;
+            }
         }
     }
 
     // Country evidence.
-    let mut votes: HashMap<u16, f32> = HashMap::new();
+    let mut votes: HashMap<u16, f32, FastBuild> = HashMap::default();
     for (cc, n) in demonyms {
         if let Some(&c) = ix.country_by_iso.get(cc) {
             *votes.entry(c).or_default() += 0.5 * n.min(4.0);
@@ -1356,7 +1572,7 @@ fn resolve_document(
             *votes.entry(*c).or_default() += 1.0;
         }
     }
-    for members in groups.values() {
+    for members in &groups {
         let d = &drafts[members[0]];
         if d.weak {
             continue;
@@ -1367,12 +1583,15 @@ fn resolve_document(
             1.0
         };
         let probs = softmax(d.cands.iter().map(|c| c.prior));
-        let mut per: HashMap<u16, f32> = HashMap::new();
+        let mut per: Vec<(u16, f32)> = Vec::new();
         for (c, p) in d.cands.iter().zip(probs) {
             let r = ix.row(c.id);
             let f = ix.feature_code(r.fcode);
             let boost = if f.starts_with("PCL") { 2.0 } else { 1.0 };
-            *per.entry(r.country).or_default() += p * boost;
+            match per.iter_mut().find(|(cc, _)| *cc == r.country) {
+                Some((_, v)) => *v += p * boost,
+                None => per.push((r.country, p * boost)),
+            }
         }
         for (c, p) in per {
             *votes.entry(c).or_default() += w * p.min(2.0);
@@ -1382,16 +1601,14 @@ fn resolve_document(
     let country_share = |c: u16| votes.get(&c).copied().unwrap_or(0.0) / total;
     let dominant = votes
         .iter()
-        .max_by(|a, b| a.1.total_cmp(b.1))
+        .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
         .map(|(c, _)| *c);
 
-    // Initial choice: prior + country.
-    let mut choice: HashMap<String, u32> = HashMap::new(); // group key -> chosen place id
     let score_of = |d: &Draft,
                     c: &Cand,
-                    admins: &HashMap<u32, f32>,
-                    anchors: &[(f64, f64, String)],
-                    gkey: &str,
+                    admins: &HashMap<u32, f32, FastBuild>,
+                    anchors: &[Anchor],
+                    group: usize,
                     explain: bool|
      -> (f32, Vec<String>) {
         let r = ix.row(c.id);
@@ -1415,19 +1632,14 @@ fn resolve_document(
         }
         // Proximity to the other places the report names.
         let (lat, lon) = (f64::from(r.lat), f64::from(r.lon));
-        let prox = proximity(lat, lon, anchors, gkey);
+        let prox = proximity(lat, lon, anchors, group);
         if prox > 0.05 {
             s += 3.0 * prox.ln_1p();
             if explain {
                 why.push(format!("near {prox:.1} other places of the report"));
             }
         }
-        let cue_kind = d
-            .follow
-            .as_ref()
-            .map(|x| x.1)
-            .or(d.cue.as_ref().map(|x| x.1));
-        match cue_kind {
+        match cue_kind(d) {
             Some(CueKind::Admin1) => {
                 if f == "ADM1" {
                     s += 4.0;
@@ -1465,31 +1677,31 @@ fn resolve_document(
         (s, why)
     };
 
-    let mut admins: HashMap<u32, f32> = HashMap::new();
-    let mut anchors: Vec<(f64, f64, String)> = Vec::new();
+    let mut admins: HashMap<u32, f32, FastBuild> = HashMap::default();
+    let mut anchors: Vec<Anchor> = Vec::new();
     // The parts of each candidate's score that do not change between rounds.
-    let no_admins: HashMap<u32, f32> = HashMap::new();
-    let statics: HashMap<&String, Vec<(f32, f64, f64, u32)>> = groups
+    let no_admins: HashMap<u32, f32, FastBuild> = HashMap::default();
+    let statics: Vec<Vec<(f32, f64, f64, u32)>> = groups
         .iter()
-        .map(|(gkey, members)| {
+        .enumerate()
+        .map(|(g, members)| {
             let d = &drafts[members[0]];
-            let v = d
-                .cands
+            d.cands
                 .iter()
                 .map(|c| {
                     let r = ix.row(c.id);
-                    let base = score_of(d, c, &no_admins, &[], gkey, false).0;
+                    let base = score_of(d, c, &no_admins, &[], g, false).0;
                     (base, f64::from(r.lat), f64::from(r.lon), r.admin1)
                 })
-                .collect();
-            (gkey, v)
+                .collect()
         })
         .collect();
-    for round in 0..3 {
-        let mut new_choice = HashMap::new();
-        for (gkey, members) in &groups {
+    // The chosen candidate of each group.
+    let mut choice: Vec<Option<u32>> = vec![None; groups.len()];
+    for _round in 0..3 {
+        for (g, members) in groups.iter().enumerate() {
             let d = &drafts[members[0]];
-            let best = statics[gkey]
+            let best = statics[g]
                 .iter()
                 .enumerate()
                 .map(|(k, &(base, lat, lon, a1))| {
@@ -1499,33 +1711,31 @@ fn resolve_document(
                     {
                         s += w.min(1.0);
                     }
-                    let prox = proximity(lat, lon, &anchors, gkey);
+                    let prox = proximity(lat, lon, &anchors, g);
                     if prox > 0.05 {
                         s += 3.0 * prox.ln_1p();
                     }
                     (k, s)
                 })
                 .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-            if let Some((k, _)) = best {
-                new_choice.insert(gkey.clone(), d.cands[k].id);
-            }
+            choice[g] = best.map(|(k, _)| d.cands[k].id);
         }
-        choice = new_choice;
         // Evidence for the next round: admin areas named, anchors of chosen settlements.
         admins.clear();
         anchors.clear();
-        for (gkey, &id) in &choice {
-            let d = &drafts[groups[gkey][0]];
+        for (g, members) in groups.iter().enumerate() {
+            let Some(id) = choice[g] else { continue };
+            let d = &drafts[members[0]];
             let r = ix.row(id);
             let f = ix.feature_code(r.fcode);
-            if d.weak || groups[gkey].iter().all(|&m| drafts[m].modifier) {
+            if d.weak || members.iter().all(|&m| drafts[m].modifier) {
                 continue;
             }
             // An admin area named as such ("Idlib province", "Homs countryside") pulls its
             // places; a bare name may be the city as well as the province, and proximity to
             // the city already counts.
             if f == "ADM1" {
-                let explicit = groups[gkey].iter().any(|&m| {
+                let explicit = members.iter().any(|&m| {
                     matches!(
                         drafts[m]
                             .follow
@@ -1540,7 +1750,7 @@ fn resolve_document(
                 }
             }
             if !f.starts_with("PCL") && f != "ADM1" && r.flags & flag::REGION == 0 {
-                anchors.push((f64::from(r.lat), f64::from(r.lon), gkey.clone()));
+                anchors.push(Anchor::new(f64::from(r.lat), f64::from(r.lon), g));
             }
         }
         for d in drafts.iter() {
@@ -1557,27 +1767,31 @@ fn resolve_document(
                 }
             }
         }
-        let _ = round;
     }
 
     // Build mentions.
     let mut out = Vec::with_capacity(drafts.len());
-    let max_c = config.max_candidates.max(1);
+    let max_c = config.max_candidates;
     let dominant_iso = dominant
         .and_then(|c| ix.meta.countries.get(c as usize))
         .map(|c| c.iso.clone());
     // District resolutions by group: the city of a district construction.
-    let mut district_place: HashMap<String, Place> = HashMap::new();
+    let mut district_place: HashMap<usize, Place, FastBuild> = HashMap::default();
     for n in 0..drafts.len() {
         let Some(city_draft) = drafts[n].district_of else {
             continue;
         };
+        if group_of[n] == usize::MAX {
+            continue;
+        }
         let city = &drafts[city_draft];
         let city_place = match &city.fixed {
             Some(p) => Some(p.clone()),
             None => choice
-                .get(&city.key)
-                .map(|&id| gaz.entry(PlaceId(id)).to_place()),
+                .get(group_of[city_draft])
+                .copied()
+                .flatten()
+                .map(|id| gaz.place_of(PlaceId(id))),
         };
         let Some(city_place) = city_place else {
             continue;
@@ -1601,7 +1815,7 @@ fn resolve_document(
         let name_text = text.get(d.start..d.end).unwrap_or("").to_string();
         let place = match inside {
             Some(c) => {
-                let mut p = gaz.entry(PlaceId(c.id)).to_place();
+                let mut p = gaz.place_of(PlaceId(c.id));
                 p.precision = PlacePrecision::District;
                 p.name = format!("{}, {}", p.name, city_place.name);
                 p
@@ -1615,10 +1829,20 @@ fn resolve_document(
                 ..city_place.clone()
             },
         };
-        district_place.insert(d.key.clone(), place);
+        district_place.insert(group_of[n], place);
     }
 
-    for d in drafts.iter() {
+    // The ranked candidates of a group, for one kind of cue and weakness: computed once and
+    // shared by the group's mentions that have them.
+    struct Ranked {
+        candidates: Vec<Candidate>,
+        place: Option<Place>,
+        place_prob: f32,
+        choice_prob: f32,
+    }
+    let mut ranked: HashMap<(usize, Option<CueKind>, bool, u64), Ranked, FastBuild> =
+        HashMap::default();
+    for (n, d) in drafts.iter().enumerate() {
         let text_span = text.get(d.start..d.end).unwrap_or("").to_string();
         let cue = d
             .cue
@@ -1654,67 +1878,82 @@ fn resolve_document(
             });
             continue;
         }
-        let mut scored: Vec<(f32, Vec<String>, &Cand)> = d
-            .cands
-            .iter()
-            .map(|c| {
-                (
-                    score_of(d, c, &admins, &anchors, &d.key, false).0,
-                    Vec::new(),
-                    c,
-                )
-            })
-            .collect();
-        // The group's choice first.
-        let chosen_id = choice.get(&d.key).copied();
-        scored.sort_by(|a, b| {
-            let ca = Some(a.2.id) == chosen_id;
-            let cb = Some(b.2.id) == chosen_id;
-            cb.cmp(&ca).then(b.0.total_cmp(&a.0))
+        let g = group_of[n];
+        // Drafts of one name may keep different candidates (an acronym keeps countries only).
+        let cands_id = d.cands.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
+            (h ^ u64::from(c.id)).wrapping_mul(0x0100_0000_01b3)
         });
-        let probs = softmax(scored.iter().map(|x| x.0));
-        // "None of these" competes with the candidates: its score is what a village of the
-        // report's country named with no cue and no neighbour would get.
-        let with_none = softmax(std::iter::once(NONE_SCORE).chain(scored.iter().map(|x| x.0)));
-        // How sure that a place is meant at all, and how sure of the choice among candidates.
-        let mut place_prob = 1.0 - with_none.first().copied().unwrap_or(1.0);
+        let rk = ranked
+            .entry((g, cue_kind(d), d.weak, cands_id))
+            .or_insert_with(|| {
+                let mut scored: Vec<(f32, &Cand)> = d
+                    .cands
+                    .iter()
+                    .map(|c| (score_of(d, c, &admins, &anchors, g, false).0, c))
+                    .collect();
+                // The group's choice first.
+                let chosen_id = choice[g];
+                scored.sort_by(|a, b| {
+                    let ca = Some(a.1.id) == chosen_id;
+                    let cb = Some(b.1.id) == chosen_id;
+                    cb.cmp(&ca).then(b.0.total_cmp(&a.0))
+                });
+                let probs = softmax(scored.iter().map(|x| x.0));
+                // "None of these" competes with the candidates: its score is what a village of
+                // the report's country named with no cue and no neighbour would get.
+                let with_none =
+                    softmax(std::iter::once(NONE_SCORE).chain(scored.iter().map(|x| x.0)));
+                // How sure that a place is meant at all, and how sure of the choice among
+                // candidates.
+                let place_prob = 1.0 - with_none.first().copied().unwrap_or(1.0);
+                let choice_prob = probs.first().copied().unwrap_or(0.0);
+                // Reasons only for the candidates shown.
+                let candidates: Vec<Candidate> = scored
+                    .iter()
+                    .zip(&probs)
+                    .take(max_c)
+                    .map(|((_, c), p)| {
+                        let mut reasons = resolve::reasons_of_prior(gaz, c);
+                        reasons.extend(score_of(d, c, &admins, &anchors, g, true).1);
+                        resolve::to_candidate(gaz, c, *p, reasons)
+                    })
+                    .collect();
+                let mut place = match candidates.first() {
+                    Some(c) => Some(c.place.clone()),
+                    None => scored.first().map(|(_, c)| gaz.place_of(PlaceId(c.id))),
+                };
+                // A populated locality inside a big city is one of its districts.
+                if let Some(p) = place.as_mut()
+                    && p.precision == PlacePrecision::Settlement
+                    && let Some((_, c)) = scored.first()
+                {
+                    let f = ix.feature_code(ix.row(c.id).fcode);
+                    if (f == "PPLL" || f == "PPLX")
+                        && let Some(city) = nearest_city(gaz, p.lat, p.lon, 15.0, 100_000)
+                    {
+                        p.precision = PlacePrecision::District;
+                        p.name = format!("{}, {}", p.name, city.name);
+                    }
+                }
+                Ranked {
+                    candidates,
+                    place,
+                    place_prob,
+                    choice_prob,
+                }
+            });
+        let mut place_prob = rk.place_prob;
         if d.weak {
             place_prob *= 0.3;
         }
         if d.modifier {
             place_prob *= 0.6;
         }
-        let choice_prob = probs.first().copied().unwrap_or(0.0);
-        let confidence = place_prob * (0.5 + 0.5 * choice_prob);
-        // Reasons only for the candidates shown.
-        let candidates: Vec<Candidate> = scored
-            .iter()
-            .zip(&probs)
-            .take(max_c)
-            .map(|((_, _, c), p)| {
-                let mut reasons = resolve::reasons_of_prior(gaz, c);
-                reasons.extend(score_of(d, c, &admins, &anchors, &d.key, true).1);
-                resolve::to_candidate(gaz, c, *p, reasons)
-            })
-            .collect();
-        let mut place = if let Some(p) = district_place.get(&d.key) {
-            Some(p.clone())
-        } else {
-            candidates.first().map(|c| c.place.clone())
+        let confidence = place_prob * (0.5 + 0.5 * rk.choice_prob);
+        let mut place = match district_place.get(&g) {
+            Some(p) => Some(p.clone()),
+            None => rk.place.clone(),
         };
-        // A populated locality inside a big city is one of its districts.
-        if let Some(p) = place.as_mut()
-            && p.precision == PlacePrecision::Settlement
-            && let Some(c) = scored.first()
-        {
-            let f = ix.feature_code(ix.row(c.2.id).fcode);
-            if (f == "PPLL" || f == "PPLX")
-                && let Some(city) = nearest_city(gaz, p.lat, p.lon, 15.0, 100_000)
-            {
-                p.precision = PlacePrecision::District;
-                p.name = format!("{}, {}", p.name, city.name);
-            }
-        }
         if place_prob < config.min_score {
             place = None;
         }
@@ -1736,7 +1975,7 @@ fn resolve_document(
             text: text_span,
             place,
             score: confidence,
-            candidates,
+            candidates: rk.candidates.clone(),
             cue,
             modifier: d.modifier,
         });
@@ -1745,16 +1984,46 @@ fn resolve_document(
     out
 }
 
+/// The cue that says what kind of place a draft names: the word after it, else the phrase
+/// before it.
+fn cue_kind(d: &Draft) -> Option<CueKind> {
+    d.follow
+        .as_ref()
+        .map(|x| x.1)
+        .or(d.cue.as_ref().map(|x| x.1))
+}
+
+/// A chosen place of the report, for the proximity of the others: its point, the cosine of its
+/// latitude, and its group.
+struct Anchor {
+    lat: f64,
+    lon: f64,
+    group: usize,
+}
+
+impl Anchor {
+    fn new(lat: f64, lon: f64, group: usize) -> Anchor {
+        Anchor { lat, lon, group }
+    }
+}
+
 /// How near a point is to the anchors (the chosen places of the report's other names):
 /// the sum of exp(-d / 40 km).
-fn proximity(lat: f64, lon: f64, anchors: &[(f64, f64, String)], gkey: &str) -> f32 {
+fn proximity(lat: f64, lon: f64, anchors: &[Anchor], group: usize) -> f32 {
     let coslat = lat.to_radians().cos();
     let mut prox = 0.0f32;
-    for (alat, alon, akey) in anchors {
+    for a in anchors {
         // Beyond about 300 km an anchor adds under 0.001: skip it without trigonometry.
-        let dlat = (lat - alat).abs();
-        let dlon = ((lon - alon + 540.0) % 360.0 - 180.0).abs() * coslat;
-        if dlat > 2.7 || dlon > 2.7 || akey == gkey {
+        let dlat = (lat - a.lat).abs();
+        if dlat > 2.7 || a.group == group {
+            continue;
+        }
+        let mut dlon = (lon - a.lon).abs();
+        if dlon > 180.0 {
+            dlon = 360.0 - dlon;
+        }
+        let dlon = dlon * coslat;
+        if dlon > 2.7 {
             continue;
         }
         let dist = 111.2 * (dlat * dlat + dlon * dlon).sqrt();

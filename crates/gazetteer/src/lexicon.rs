@@ -25,7 +25,7 @@ struct Raw {
 }
 
 /// What a cue word says about the place it goes with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum CueKind {
     Settlement,
     City,

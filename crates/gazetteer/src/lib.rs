@@ -46,7 +46,7 @@ use std::sync::{Arc, Mutex};
 
 use vigil_model::{Place, PlacePrecision};
 
-pub use geoparse::{GeoparseConfig, PlaceMention, find_places, resolve_spans};
+pub use geoparse::{GeoparseConfig, PlaceMention, clear_thread_cache, find_places, resolve_spans};
 pub use index::DETAILED_COUNTRIES;
 pub use key::{name_key, skeleton_key, variants_meet};
 pub use resolve::{Candidate, Near, geocode};
@@ -263,6 +263,28 @@ impl Gazetteer {
             precision,
             parent: (r.parent != index::NONE).then_some(PlaceId(r.parent)),
             historical: r.flags & index::flag::CURRENT == 0,
+        }
+    }
+
+    /// One place in the shared vocabulary, by its id (as [`Entry::to_place`], built directly).
+    pub(crate) fn place_of(&self, id: PlaceId) -> Place {
+        let ix = &self.index;
+        let r = ix.row(id.0);
+        Place {
+            name: ix.string(r.name).to_string(),
+            geonames_id: (r.geonameid != 0).then_some(u64::from(r.geonameid)),
+            admin1: ix.admin(r.admin1).map(|a| ix.string(a.name).to_string()),
+            admin2: ix.admin(r.admin2).map(|a| ix.string(a.name).to_string()),
+            country: ix
+                .meta
+                .countries
+                .get(r.country as usize)
+                .map(|c| c.iso.clone()),
+            lat: f64::from(r.lat),
+            lon: f64::from(r.lon),
+            precision: precision_of(ix.feature_code(r.fcode), r.flags),
+            mention: None,
+            span: None,
         }
     }
 

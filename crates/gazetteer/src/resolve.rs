@@ -266,11 +266,11 @@ pub(crate) fn to_candidate(
     score: f32,
     reasons: Vec<String>,
 ) -> Candidate {
-    let e = gaz.entry(PlaceId(c.id));
+    let r = gaz.index.row(c.id);
     Candidate {
-        feature_code: e.feature_code.clone(),
-        population: e.population,
-        place: e.to_place(),
+        feature_code: gaz.index.feature_code(r.fcode).to_string(),
+        population: u64::from(r.population),
+        place: gaz.place_of(PlaceId(c.id)),
         score,
         reasons,
         match_kind: c.kind,
