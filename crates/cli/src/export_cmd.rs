@@ -96,14 +96,14 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode> {
     let filter = args.filter.filter();
     let summary = match &args.out {
         Some(path) => write_file(path, |file| {
-            export_to(&store, &filter, format, file, &config)
+            export_to(store, &filter, format, file, &config)
         })?,
         None => {
             let stdout = io::stdout();
             if format.is_binary() && stdout.is_terminal() {
                 bail!("{format} is a binary format: give --out FILE or redirect standard output");
             }
-            export_to(&store, &filter, format, stdout, &config)?
+            export_to(store, &filter, format, stdout, &config)?
         }
     };
     let report = ExportReport {
@@ -130,21 +130,61 @@ pub fn export(global: &Global, args: &ExportArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Incidents per message from the reading thread to the writing thread.
+const PIPE_BATCH: usize = 256;
+/// Messages in flight at most: with [`PIPE_BATCH`], at most 2,048 incidents wait in memory.
+const PIPE_DEPTH: usize = 8;
+
+/// Reads the incidents on one thread (SQLite and JSON decoding) and writes them on this one, so
+/// that the two halves of the work use two cores; a bounded channel keeps memory constant.
 fn export_to<W: Write + Send>(
-    store: &Store,
+    store: Store,
     filter: &vigil_store::IncidentFilter,
     format: Format,
     out: W,
     config: &Config,
 ) -> Result<Summary> {
-    let mut writer = Writer::new(format, BufWriter::with_capacity(256 * 1024, out), config)?;
-    store.for_each_incident(filter, |incident| -> Result<()> {
-        writer.write(&incident)?;
-        Ok(())
-    })?;
-    let (summary, mut out) = writer.finish()?;
-    out.flush()?;
-    Ok(summary)
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Incident>>(PIPE_DEPTH);
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || -> Result<()> {
+            let mut batch = Vec::with_capacity(PIPE_BATCH);
+            store.for_each_incident(filter, |incident| -> Result<()> {
+                batch.push(incident);
+                if batch.len() == PIPE_BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(PIPE_BATCH));
+                    // The writer hung up because it failed: stop; its error is the one reported.
+                    sender
+                        .send(full)
+                        .map_err(|_| anyhow::anyhow!("the writer stopped"))?;
+                }
+                Ok(())
+            })?;
+            if !batch.is_empty() {
+                let _ = sender.send(batch);
+            }
+            Ok(())
+        });
+        let written = (|| -> Result<Summary> {
+            let mut writer =
+                Writer::new(format, BufWriter::with_capacity(256 * 1024, out), config)?;
+            for batch in receiver.iter() {
+                for incident in &batch {
+                    writer.write(incident)?;
+                }
+            }
+            let (summary, mut out) = writer.finish()?;
+            out.flush()?;
+            Ok(summary)
+        })();
+        // Dropping the receiver unblocks a reader still sending after a failed write.
+        drop(receiver);
+        let read = reader
+            .join()
+            .map_err(|_| anyhow::anyhow!("the thread reading incidents panicked"))?;
+        let summary = written?;
+        read?;
+        Ok(summary)
+    })
 }
 
 /// Writes through `f` into a temporary file beside `path`, renamed to `path` only when `f`
@@ -163,11 +203,14 @@ fn write_file<T>(path: &Path, f: impl FnOnce(File) -> Result<T>) -> Result<T> {
     let file =
         File::create(&partial).with_context(|| format!("cannot write {}", partial.display()))?;
     match f(file) {
-        Ok(value) => {
-            std::fs::rename(&partial, path)
-                .with_context(|| format!("cannot move the export to {}", path.display()))?;
-            Ok(value)
-        }
+        Ok(value) => match std::fs::rename(&partial, path) {
+            Ok(()) => Ok(value),
+            Err(error) => {
+                let _ = std::fs::remove_file(&partial);
+                Err(anyhow::Error::new(error)
+                    .context(format!("cannot move the export to {}", path.display())))
+            }
+        },
         Err(error) => {
             let _ = std::fs::remove_file(&partial);
             Err(error)

@@ -518,7 +518,9 @@ mod tidy {
             (
                 "cli",
                 &[
+                    "vigil-export",
                     "vigil-extract",
+                    "vigil-gazetteer",
                     "vigil-ingest",
                     "vigil-link",
                     "vigil-model",
@@ -1093,5 +1095,647 @@ mod link {
             "{}",
             stdout(&again)
         );
+    }
+}
+
+/// `vigil export`, `vigil import` and `vigil compare` on the sample reports: every format read
+/// back with an independent reader and checked against the store's own incidents.
+mod exports {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+
+    use arrow_array::Array;
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Date32Type, Float64Type, Int64Type};
+    use serde_json::Value;
+    use vigil_model::{FigureKind, Incident};
+
+    use super::{examples, json_lines, run, stderr, stdout};
+
+    fn sample(dir: &Path) -> PathBuf {
+        let db = dir.join("vigil.db");
+        let out = run(&db, &["ingest", examples().to_str().unwrap(), "--quiet"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        db
+    }
+
+    fn incidents(db: &Path, filters: &[&str]) -> Vec<Incident> {
+        let mut args = vec!["incidents", "list", "--json"];
+        args.extend_from_slice(filters);
+        json_lines(&run(db, &args))
+            .into_iter()
+            .map(|v| serde_json::from_value(v).unwrap())
+            .collect()
+    }
+
+    fn export(db: &Path, format: &str, out: &Path, filters: &[&str]) {
+        let mut args = vec!["export", "--format", format, "--out", out.to_str().unwrap()];
+        args.extend_from_slice(filters);
+        let output = run(db, &args);
+        assert!(output.status.success(), "{format}: {}", stderr(&output));
+        assert!(
+            stderr(&output).starts_with("exported "),
+            "{}",
+            stderr(&output)
+        );
+    }
+
+    /// CSV rows as maps, with the formula guard undone.
+    fn csv_rows(path: &Path) -> Vec<HashMap<String, String>> {
+        let mut reader = csv::Reader::from_path(path).unwrap();
+        let headers: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        reader
+            .records()
+            .map(|r| {
+                let r = r.unwrap();
+                headers
+                    .iter()
+                    .cloned()
+                    .zip(r.iter().map(|c| vigil_export::unguard(c).to_string()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn killed(incident: &Incident) -> Option<u64> {
+        incident
+            .figures
+            .get(&FigureKind::Killed)
+            .and_then(|f| f.best.or(f.low))
+    }
+
+    fn days(d: jiff::civil::Date) -> i32 {
+        (d - jiff::civil::date(1970, 1, 1)).get_days()
+    }
+
+    #[test]
+    fn every_format_reads_back_against_the_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sample(dir.path());
+        let stored = incidents(&db, &[]);
+        assert!(stored.len() >= 10, "the samples give incidents");
+        let path = |ext: &str| dir.path().join(format!("out.{ext}"));
+
+        // JSON Lines: the store's incidents, whole.
+        export(&db, "jsonl", &path("jsonl"), &[]);
+        let text = std::fs::read_to_string(path("jsonl")).unwrap();
+        let back: Vec<Incident> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(back, stored);
+
+        // ACLED CSV.
+        export(&db, "acled-csv", &path("acled.csv"), &[]);
+        let rows = csv_rows(&path("acled.csv"));
+        assert_eq!(rows.len(), stored.len());
+        for (row, incident) in rows.iter().zip(&stored) {
+            assert_eq!(row["event_id_cnty"], incident.id);
+            assert_eq!(row["event_type"], incident.event_type.acled_name());
+            assert_eq!(row["sub_event_type"], incident.sub_event_type.acled_name());
+            assert_eq!(row["fatalities"], killed(incident).unwrap_or(0).to_string());
+            match &incident.place {
+                Some(p) => {
+                    let lat: f64 = row["latitude"].parse().unwrap();
+                    let lon: f64 = row["longitude"].parse().unwrap();
+                    assert!(
+                        (lat - p.lat).abs() < 1e-4 && (lon - p.lon).abs() < 1e-4,
+                        "{}",
+                        incident.id
+                    );
+                    assert_eq!(row["location"], p.name);
+                    assert_eq!(row["admin1"], p.admin1.clone().unwrap_or_default());
+                    if p.country.as_deref() == Some("SY") {
+                        assert_eq!(
+                            (row["country"].as_str(), row["iso"].as_str()),
+                            ("Syria", "760")
+                        );
+                    }
+                }
+                None => assert_eq!(row["latitude"], ""),
+            }
+            if let Some(outlet) = incident.reports.iter().find_map(|r| r.outlet.as_deref()) {
+                assert!(
+                    row["source"].contains(outlet),
+                    "{} lacks {outlet}",
+                    row["source"]
+                );
+            }
+            if let Some((start, end)) = incident.date.bounds() {
+                let day: jiff::civil::Date = row["event_date"].parse().unwrap();
+                assert!(start <= day && day <= end, "{}", incident.id);
+            }
+        }
+
+        // UCDP CSV.
+        export(&db, "ucdp-csv", &path("ucdp.csv"), &[]);
+        let rows = csv_rows(&path("ucdp.csv"));
+        assert_eq!(rows.len(), stored.len());
+        for (row, incident) in rows.iter().zip(&stored) {
+            assert_eq!(row["id"], incident.id);
+            assert_eq!(row["best"], killed(incident).unwrap_or(0).to_string());
+            assert_eq!(row["number_of_sources"], incident.reports.len().to_string());
+            let (start, end) = incident
+                .date
+                .bounds()
+                .map(|(s, e)| (s.to_string(), e.to_string()))
+                .unwrap_or_default();
+            assert_eq!(
+                (row["date_start"].clone(), row["date_end"].clone()),
+                (start, end)
+            );
+        }
+
+        // GeoJSON, parsed by the geojson crate.
+        export(&db, "geojson", &path("geojson"), &[]);
+        let text = std::fs::read_to_string(path("geojson")).unwrap();
+        let geojson::GeoJson::FeatureCollection(fc) = text.parse::<geojson::GeoJson>().unwrap()
+        else {
+            panic!("not a FeatureCollection");
+        };
+        assert_eq!(fc.features.len(), stored.len());
+        for (feature, incident) in fc.features.iter().zip(&stored) {
+            assert_eq!(
+                feature.id,
+                Some(geojson::feature::Id::String(incident.id.clone()))
+            );
+            match (&feature.geometry, &incident.place) {
+                (Some(g), Some(p)) => match &g.value {
+                    geojson::GeometryValue::Point { coordinates } => {
+                        let c = coordinates.as_slice();
+                        assert!((c[0] - p.lon).abs() < 1e-6 && (c[1] - p.lat).abs() < 1e-6);
+                    }
+                    other => panic!("{other:?}"),
+                },
+                (None, None) => {}
+                other => panic!("geometry and place disagree: {other:?}"),
+            }
+            let props = feature.properties.as_ref().unwrap();
+            assert_eq!(
+                props["killed_best"].as_u64(),
+                incident
+                    .figures
+                    .get(&FigureKind::Killed)
+                    .and_then(|f| f.best)
+            );
+            assert_eq!(
+                props["reports"].as_u64(),
+                Some(incident.reports.len() as u64)
+            );
+        }
+
+        // Parquet, read by parquet's Arrow reader.
+        export(&db, "parquet", &path("parquet"), &[]);
+        let file = std::fs::File::open(path("parquet")).unwrap();
+        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
+            .unwrap()
+            .build()
+            .unwrap();
+        let mut row = 0;
+        for batch in reader {
+            let batch = batch.unwrap();
+            let ids = batch
+                .column_by_name("id")
+                .unwrap()
+                .as_string::<i32>()
+                .clone();
+            let best = batch
+                .column_by_name("killed_best")
+                .unwrap()
+                .as_primitive::<Int64Type>()
+                .clone();
+            let start = batch
+                .column_by_name("date_start")
+                .unwrap()
+                .as_primitive::<Date32Type>()
+                .clone();
+            let lat = batch
+                .column_by_name("latitude")
+                .unwrap()
+                .as_primitive::<Float64Type>()
+                .clone();
+            let claims = batch
+                .column_by_name("claims")
+                .unwrap()
+                .as_list::<i32>()
+                .clone();
+            for i in 0..batch.num_rows() {
+                let incident = &stored[row];
+                assert_eq!(ids.value(i), incident.id);
+                let want = incident
+                    .figures
+                    .get(&FigureKind::Killed)
+                    .and_then(|f| f.best);
+                assert_eq!((!best.is_null(i)).then(|| best.value(i) as u64), want);
+                assert_eq!(
+                    (!start.is_null(i)).then(|| start.value(i)),
+                    incident.date.start.map(days)
+                );
+                assert_eq!(
+                    (!lat.is_null(i)).then(|| lat.value(i)),
+                    incident.place.as_ref().map(|p| p.lat)
+                );
+                let n: usize = incident.figures.values().map(|f| f.claims.len()).sum();
+                assert_eq!(claims.value_length(i) as usize, n);
+                if n > 0 {
+                    let texts = claims.value(i);
+                    let texts = texts
+                        .as_struct()
+                        .column_by_name("text")
+                        .unwrap()
+                        .as_string::<i32>()
+                        .clone();
+                    let first = incident
+                        .figures
+                        .values()
+                        .flat_map(|f| &f.claims)
+                        .next()
+                        .unwrap();
+                    assert_eq!(texts.value(0), first.text);
+                }
+                row += 1;
+            }
+        }
+        assert_eq!(row, stored.len());
+
+        // Claims CSV: one row per claim, in the incidents' order.
+        export(&db, "claims-csv", &path("claims.csv"), &[]);
+        let rows = csv_rows(&path("claims.csv"));
+        let claims: Vec<(&Incident, &vigil_model::Claim)> = stored
+            .iter()
+            .flat_map(|i| {
+                i.figures
+                    .values()
+                    .flat_map(move |f| f.claims.iter().map(move |c| (i, c)))
+            })
+            .collect();
+        assert_eq!(rows.len(), claims.len());
+        assert!(!claims.is_empty());
+        for (row, (incident, claim)) in rows.iter().zip(&claims) {
+            assert_eq!(row["incident_id"], incident.id);
+            assert_eq!(row["text"], claim.text);
+            assert_eq!(row["claimant"], claim.claimant.clone().unwrap_or_default());
+            assert_eq!(
+                row["low"],
+                claim.low.map(|v| v.to_string()).unwrap_or_default()
+            );
+            assert_eq!(
+                row["high"],
+                claim.high.map(|v| v.to_string()).unwrap_or_default()
+            );
+        }
+    }
+
+    #[test]
+    fn export_takes_the_filters_of_incidents_list() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sample(dir.path());
+        for filters in [
+            &["--since", "2025-03-01", "--country", "sy"][..],
+            &["--type", "air_drone_strike"][..],
+            &["--min-killed", "10", "--no-historical"][..],
+            &["--near", "35.18,35.95,30", "--limit", "3"][..],
+        ] {
+            let listed: Vec<String> = incidents(&db, filters).into_iter().map(|i| i.id).collect();
+            let out = dir.path().join("filtered.jsonl");
+            export(&db, "jsonl", &out, filters);
+            let exported: Vec<String> = std::fs::read_to_string(&out)
+                .unwrap()
+                .lines()
+                .map(|l| {
+                    serde_json::from_str::<Value>(l).unwrap()["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            assert_eq!(exported, listed, "{filters:?}");
+            assert!(
+                !listed.is_empty(),
+                "{filters:?} selects something on the samples"
+            );
+        }
+        // To standard output, the same bytes as to a file.
+        let out = dir.path().join("all.csv");
+        export(&db, "acled-csv", &out, &[]);
+        let piped = run(&db, &["export", "--format", "acled-csv", "--quiet"]);
+        assert!(piped.status.success());
+        let file = std::fs::read_to_string(&out).unwrap();
+        // The timestamp column is the export time: compare without it.
+        let strip = |t: &str| -> Vec<String> {
+            t.lines()
+                .map(|l| {
+                    l.rsplit_once(',')
+                        .map(|(a, _)| a.to_string())
+                        .unwrap_or_default()
+                })
+                .collect()
+        };
+        assert_eq!(strip(&stdout(&piped)), strip(&file));
+    }
+
+    #[test]
+    fn a_failed_export_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sample(dir.path());
+        let target = dir.path().join("taken");
+        std::fs::create_dir(&target).unwrap();
+        let out = run(
+            &db,
+            &[
+                "export",
+                "--format",
+                "geojson",
+                "--out",
+                target.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).starts_with("error: "), "{}", stderr(&out));
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains("partial"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+        let unknown = run(&db, &["export", "--format", "xlsx"]);
+        assert_eq!(unknown.status.code(), Some(2));
+        assert!(
+            stderr(&unknown).contains("acled-csv"),
+            "{}",
+            stderr(&unknown)
+        );
+    }
+
+    fn fixture(name: &str) -> String {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../export/tests/fixtures")
+            .join(name)
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn imports_report_bad_rows_by_line_and_are_idempotent() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("vigil.db");
+        let acled = fixture("acled.csv");
+        let first = run(&db, &["import", "acled", &acled]);
+        assert_eq!(
+            first.status.code(),
+            Some(1),
+            "bad rows make the exit code 1"
+        );
+        let err = stderr(&first);
+        for line in [7, 8, 9, 10, 11, 12] {
+            assert!(err.contains(&format!("acled.csv: line {line}: ")), "{err}");
+        }
+        assert!(
+            stdout(&first).contains(
+                "acled.csv: 11 rows: 5 new, 0 updated, 0 unchanged, 6 skipped (bad rows)"
+            ),
+            "{}",
+            stdout(&first)
+        );
+        let again = run(&db, &["--json", "import", "acled", &acled]);
+        let summary: Value = serde_json::from_str(stdout(&again).trim()).unwrap();
+        assert_eq!(
+            (
+                summary["inserted"].as_u64(),
+                summary["unchanged"].as_u64(),
+                summary["failed"].as_u64()
+            ),
+            (Some(0), Some(5), Some(6))
+        );
+        assert_eq!(summary["failures"][0]["line"], 7);
+
+        let ucdp = run(&db, &["--json", "import", "ucdp", &fixture("ucdp.csv")]);
+        let summary: Value = serde_json::from_str(stdout(&ucdp).trim()).unwrap();
+        assert_eq!(
+            (summary["inserted"].as_u64(), summary["failed"].as_u64()),
+            (Some(2), Some(2))
+        );
+
+        let wrong = run(&db, &["import", "ucdp", &acled]);
+        assert_eq!(wrong.status.code(), Some(1));
+        assert!(
+            stderr(&wrong).contains("not a UCDP GED file: the header has no id, date_start column"),
+            "{}",
+            stderr(&wrong)
+        );
+    }
+
+    #[test]
+    fn compare_finds_each_incident_in_its_own_export() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sample(dir.path());
+        let none = run(&db, &["compare", "--with", "acled"]);
+        assert_eq!(none.status.code(), Some(1));
+        assert!(
+            stderr(&none).contains("vigil import acled"),
+            "{}",
+            stderr(&none)
+        );
+
+        let stored = incidents(&db, &[]);
+        let comparable = stored
+            .iter()
+            .filter(|i| i.place.is_some() && i.date.is_known())
+            .count();
+        for (format, dataset) in [("acled-csv", "acled"), ("ucdp-csv", "ucdp")] {
+            let out = dir.path().join(format!("{dataset}.csv"));
+            export(&db, format, &out, &[]);
+            run(&db, &["import", dataset, out.to_str().unwrap(), "--quiet"]);
+            let lines = json_lines(&run(
+                &db,
+                &[
+                    "--json", "compare", "--with", dataset, "--days", "0", "--km", "1",
+                ],
+            ));
+            let summary = lines.last().unwrap();
+            assert_eq!(summary["kind"], "summary");
+            assert_eq!(
+                summary["matched"].as_u64(),
+                Some(comparable as u64),
+                "{dataset}: {summary}"
+            );
+            assert_eq!(
+                summary["reference_unmatched"].as_u64(),
+                Some(0),
+                "{dataset}: {summary}"
+            );
+            for m in lines.iter().filter(|l| l["kind"] == "match") {
+                assert_eq!(m["km"].as_f64(), Some(0.0), "{m}");
+                assert_eq!(m["days_apart"].as_i64(), Some(0), "{m}");
+                // Its own row, or one indistinguishable from it (same place, day, type and toll).
+                if m["reference"]["event_id"] != m["incident"]["id"] {
+                    assert_eq!(m["fatalities_difference"].as_i64().unwrap_or(0), 0, "{m}");
+                }
+            }
+            let table = run(&db, &["compare", "--with", dataset]);
+            assert!(table.status.success(), "{}", stderr(&table));
+            let text = stdout(&table);
+            assert!(
+                text.contains(&format!(
+                    "{} incidents compared with {}",
+                    stored.len(),
+                    dataset.to_uppercase()
+                )),
+                "{text}"
+            );
+            assert!(
+                text.contains("\nMatched\n") && text.contains("without a vigil counterpart"),
+                "{text}"
+            );
+        }
+    }
+}
+
+/// `vigil places`, `vigil geocode` and `vigil gazetteer`: the gazetteer's commands, on the bundled
+/// index (compiled once per machine into the cache folder, shared with the gazetteer's tests).
+mod places {
+    use super::*;
+
+    fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+            .collect()
+    }
+
+    #[test]
+    fn places_prints_one_json_line_per_place_mention() {
+        let dir = tempfile::tempdir().unwrap();
+        let report = dir.path().join("report.txt");
+        std::fs::write(
+            &report,
+            "---\ntitle: Shelling\npublished: 2016-05-13\n---\n\nWarplanes raided Tsneen and \
+             Hirbnafsah in the northern Homs countryside, a resident of Waer said.\n",
+        )
+        .unwrap();
+        let out = vigil()
+            .args(["places", "--json"])
+            .arg(&report)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lines = json_lines(&out);
+        let tsneen = lines
+            .iter()
+            .find(|l| l["text"] == "Tsneen")
+            .expect("Tsneen");
+        for field in [
+            "report",
+            "span",
+            "text",
+            "name",
+            "geonames_id",
+            "lat",
+            "lon",
+            "admin1",
+            "country",
+            "precision",
+            "score",
+            "candidates",
+        ] {
+            assert!(tsneen.get(field).is_some(), "missing {field}: {tsneen}");
+        }
+        assert_eq!(tsneen["geonames_id"], 2872);
+        assert_eq!(tsneen["country"], "SY");
+        assert_eq!(tsneen["precision"], "settlement");
+        // Spans point into the body (the text after the front matter).
+        let file = std::fs::read_to_string(&report).unwrap();
+        let body_start = file.find("\n---\n").unwrap() + 5;
+        assert_eq!(tsneen["span"][0], file.find("Tsneen").unwrap() - body_start);
+        let region = lines
+            .iter()
+            .find(|l| l["text"] == "northern Homs countryside")
+            .expect("region");
+        assert_eq!(region["precision"], "region");
+        let waer = lines.iter().find(|l| l["text"] == "Waer").expect("Waer");
+        assert_eq!(waer["precision"], "district");
+
+        // The table view names the same places.
+        let out = vigil().arg("places").arg(&report).output().unwrap();
+        let table = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            table.contains("Tasnīn") && table.contains("Ḩarbinafsah"),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn geocode_resolves_one_name_near_a_country_or_a_place() {
+        let out = vigil()
+            .args(["geocode", "Sweida", "--near", "SY", "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let best = &json_lines(&out)[0];
+        assert_eq!(best["place"]["geonames_id"], 172408);
+        let out = vigil()
+            .args(["geocode", "Tripoli", "--near", "Lebanon", "--json"])
+            .output()
+            .unwrap();
+        assert_eq!(json_lines(&out)[0]["place"]["country"], "LB");
+        let out = vigil().args(["geocode", "Xqzzyvw"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let out = vigil()
+            .args(["geocode", "Homs", "--near", "Nowhere-at-all-xq"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+    }
+
+    #[test]
+    fn gazetteer_import_builds_an_index_of_the_users_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let dump = dir.path().join("XX.txt");
+        std::fs::write(
+            &dump,
+            "99000001\tQaryat Vigil\tQaryat Vigil\tVigiltown\t34.5\t37.5\tP\tPPL\tSY\t\t11\t\t\t\t120\t\t400\tAsia/Damascus\t2024-01-01\n",
+        )
+        .unwrap();
+        let imports = dir.path().join("gaz");
+        let out = vigil()
+            .args(["gazetteer", "import"])
+            .arg(&dump)
+            .arg("--dir")
+            .arg(&imports)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let index = imports.join("index.vgi");
+        assert!(index.is_file());
+        let out = vigil()
+            .args(["geocode", "Vigiltown", "--json", "--gazetteer"])
+            .arg(&index)
+            .output()
+            .unwrap();
+        assert_eq!(json_lines(&out)[0]["place"]["geonames_id"], 99000001);
+        let out = vigil()
+            .args(["gazetteer", "info", "--json", "--gazetteer"])
+            .arg(&index)
+            .output()
+            .unwrap();
+        let info = &json_lines(&out)[0];
+        assert!(info["places"].as_u64().unwrap() > 300_000, "{info}");
+        let out = vigil()
+            .args(["gazetteer", "nearest", "35.18", "35.95"])
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Tartus"));
     }
 }

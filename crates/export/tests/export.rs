@@ -1365,3 +1365,50 @@ fn the_best_match_is_near_in_place_time_type_and_toll() {
         );
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// Any bytes: rows or bad rows, never a panic; every event read has an id and a date.
+    #[test]
+    fn reference_readers_never_panic(data in proptest::collection::vec(any::<u8>(), 0..2048), header in 0usize..3) {
+        let prefix: &[u8] = match header {
+            0 => b"event_id_cnty,event_date,latitude,longitude,fatalities,time_precision\n",
+            1 => b"id,date_start,date_end,best,low,high,date_prec,type_of_violence\n",
+            _ => b"",
+        };
+        let bytes = [prefix, &data].concat();
+        for dataset in ReferenceDataset::ALL {
+            if let Ok(rows) = read_rows(dataset, &bytes[..]) {
+                for event in rows.flatten() {
+                    prop_assert!(event.date.is_known());
+                    prop_assert!(!event.event_id.is_empty());
+                }
+            }
+        }
+    }
+
+    /// Text cells of an ACLED file come back exactly, whatever they hold.
+    #[test]
+    fn reference_text_cells_round_trip(location in hostile_string(), notes in hostile_string(), crlf in any::<bool>()) {
+        let mut writer = csv::WriterBuilder::new()
+            .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+            .from_writer(Vec::new());
+        writer.write_record(["event_id_cnty", "event_date", "location", "notes"]).unwrap();
+        writer.write_record(["X1", "2025-03-07", location.as_str(), notes.as_str()]).unwrap();
+        writer.write_record(["X2", "2025-03-08", "", ""]).unwrap();
+        let bytes = writer.into_inner().unwrap();
+        let events: Vec<ReferenceEvent> = read_rows(ReferenceDataset::Acled, &bytes[..])
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        prop_assert_eq!(events.len(), 2);
+        // Cells are trimmed of surrounding white space and empty cells read as absent.
+        let expect = |s: &str| Some(s.trim()).filter(|t| !t.is_empty()).map(str::to_string);
+        prop_assert_eq!(events[0].location.clone(), expect(&location));
+        // The last cell of a CRLF row loses a trailing carriage return it never had.
+        let notes_back = events[0].notes.clone();
+        prop_assert_eq!(notes_back, expect(&notes));
+        prop_assert_eq!(events[1].event_id.as_str(), "X2");
+    }
+}
