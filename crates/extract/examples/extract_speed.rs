@@ -12,8 +12,12 @@ use std::time::Instant;
 use vigil_extract::{Config, ReportInput, Resources, extract_report};
 
 fn split_front_matter(text: &str) -> (Option<jiff::civil::Date>, &str) {
-    let Some(rest) = text.strip_prefix("---\n") else { return (None, text) };
-    let Some(end) = rest.find("\n---\n") else { return (None, text) };
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return (None, text);
+    };
+    let Some(end) = rest.find("\n---\n") else {
+        return (None, text);
+    };
     let published = rest[..end]
         .lines()
         .find_map(|l| l.strip_prefix("published:"))
@@ -28,7 +32,8 @@ fn cpu_seconds() -> f64 {
         .and_then(|s| {
             let after = s.rsplit_once(')')?.1;
             let fields: Vec<&str> = after.split_whitespace().collect();
-            let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+            let ticks: f64 =
+                fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
             Some(ticks / 100.0)
         })
         .unwrap_or(0.0)
@@ -62,7 +67,8 @@ fn main() {
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
     texts.sort();
-    let reports: Vec<(Option<jiff::civil::Date>, &str)> = texts.iter().map(|t| split_front_matter(t)).collect();
+    let reports: Vec<(Option<jiff::civil::Date>, &str)> =
+        texts.iter().map(|t| split_front_matter(t)).collect();
     let bytes: usize = reports.iter().map(|r| r.1.len()).sum();
 
     let t = Instant::now();
@@ -74,13 +80,21 @@ fn main() {
         reports
             .iter()
             .map(|(published, body)| {
-                let input = ReportInput { body, title: None, published: *published, language: Some("en") };
+                let input = ReportInput {
+                    body,
+                    title: None,
+                    published: *published,
+                    language: Some("en"),
+                };
                 extract_report(&input, &resources, &config).mentions
             })
             .collect()
     };
     let expected = run_once();
-    assert!(expected.iter().all(|m| !m.is_empty()), "a sample report yielded no incident");
+    assert!(
+        expected.iter().all(|m| !m.is_empty()),
+        "a sample report yielded no incident"
+    );
 
     let mut rates = Vec::new();
     let mut cpu_per_report = Vec::new();
@@ -95,7 +109,11 @@ fn main() {
         let wall = wall0.elapsed().as_secs_f64();
         let cpu = cpu_seconds() - cpu0;
         rates.push(n as f64 / wall);
-        cpu_per_report.push(if cpu > 0.0 { cpu / n as f64 * 1e6 } else { wall / n as f64 * 1e6 });
+        cpu_per_report.push(if cpu > 0.0 {
+            cpu / n as f64 * 1e6
+        } else {
+            wall / n as f64 * 1e6
+        });
     }
     // The geoparser alone on the same reports, to tell its share from the rest of extraction.
     let mut geoparse = Vec::new();
@@ -104,7 +122,11 @@ fn main() {
         let mut n = 0usize;
         while wall0.elapsed().as_secs_f64() < seconds / 2.0 {
             for (_, body) in &reports {
-                let found = vigil_gazetteer::find_places(resources.gazetteer(), body, &vigil_gazetteer::GeoparseConfig::default());
+                let found = vigil_gazetteer::find_places(
+                    resources.gazetteer(),
+                    body,
+                    &vigil_gazetteer::GeoparseConfig::default(),
+                );
                 assert!(!found.is_empty());
                 n += 1;
             }
