@@ -116,6 +116,8 @@ struct Word {
     connector: bool,
     // Membership in the language data's lists (see `data/lexicon.toml`).
     never_alone: bool,
+    /// A function word that never begins a place name ("In", "IN" in a headline).
+    never_first: bool,
     english: bool,
     given: bool,
     title: bool,
@@ -232,6 +234,7 @@ fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -
         article: key::is_article(&lower),
         connector: CONNECTORS.contains(&lower.as_str()),
         never_alone: lex.never_alone.contains(&lower),
+        never_first: lex.never_first.contains(&lower),
         english: lex.english_words.contains(&lower),
         given: lex.given_names.contains(&lower),
         title: lex.person_titles.contains(&lower),
@@ -614,7 +617,8 @@ fn parse_with(
             && t.article
             && (t.gap_after == Gap::Hyphen || (t.cap && t.gap_after == Gap::Space))
             || (t.lower == "a" && t.gap_after == Gap::Hyphen);
-        let can_start = t.arabic || (t.cap && !t.key.is_empty()) || article_start;
+        let can_start =
+            t.arabic || (t.cap && !t.key.is_empty() && !t.never_first) || article_start;
         if !can_start {
             i += 1;
             continue;

@@ -11,6 +11,9 @@ const LEXICON: &str = include_str!("../data/lexicon.toml");
 /// Lowercase English words (SCOWL, see `data/derive_english_words.py`), gzipped.
 const ENGLISH_WORDS: &[u8] = include_bytes!("../data/english_words.txt.gz");
 const ABBREVIATIONS: &str = include_str!("../data/abbreviations.tsv");
+/// Lowercase given names (US Social Security Administration, see
+/// `data/derive_given_names.py`), gzipped.
+const GIVEN_NAMES: &[u8] = include_bytes!("../data/given_names.txt.gz");
 
 #[derive(Deserialize)]
 struct Raw {
@@ -22,6 +25,8 @@ struct Raw {
     precede: HashMap<String, String>,
     person_titles: Vec<String>,
     person_verbs: Vec<String>,
+    never_first: Vec<String>,
+    common_words: Vec<String>,
 }
 
 /// What a cue word says about the place it goes with.
@@ -94,6 +99,8 @@ pub(crate) struct Lexicon {
     pub precede: FastMap<Vec<(Vec<String>, CueKind)>>,
     pub person_titles: FastSet,
     pub person_verbs: FastSet,
+    /// Function words that never begin a place name.
+    pub never_first: FastSet,
     /// English words: a capitalised one is a place only with a cue.
     pub english_words: FastSet,
     /// Admin-area abbreviations as news style writes them ("Calif." → `US.CA`).
@@ -143,7 +150,12 @@ impl Lexicon {
                 d.extend(raw.demonyms.into_iter().map(|(k, v)| (k.to_lowercase(), v)));
                 d
             },
-            given_names: lower(raw.given_names),
+            given_names: {
+                let mut g = lower(raw.given_names);
+                g.extend(gunzip_lines(GIVEN_NAMES, "given_names.txt.gz")?);
+                g
+            },
+            never_first: lower(raw.never_first),
             organisation_heads: lower(raw.organisation_heads),
             follow,
             precede,
@@ -157,16 +169,24 @@ impl Lexicon {
                 .map(|(a, c)| (a.trim().to_string(), c.trim().to_string()))
                 .collect(),
             english_words: {
-                let mut text = String::new();
-                std::io::Read::read_to_string(
-                    &mut flate2::read::GzDecoder::new(ENGLISH_WORDS),
-                    &mut text,
-                )
-                .map_err(|e| Error::Data(format!("english_words.txt.gz: {e}")))?;
-                text.lines().map(str::to_string).collect()
+                let mut e: FastSet = gunzip_lines(ENGLISH_WORDS, "english_words.txt.gz")?;
+                e.extend(raw.common_words.into_iter().map(|w| w.to_lowercase()));
+                e
             },
         })
     }
+}
+
+/// The lines of a gzipped word list.
+fn gunzip_lines(bytes: &[u8], what: &str) -> Result<FastSet, Error> {
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(bytes), &mut text)
+        .map_err(|e| Error::Data(format!("{what}: {e}")))?;
+    Ok(text
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect())
 }
 
 /// The regular demonyms of a country name, lowercase: Syria → syrian, Zimbabwe → zimbabwean,
