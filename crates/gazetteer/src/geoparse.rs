@@ -617,8 +617,7 @@ fn parse_with(
             && t.article
             && (t.gap_after == Gap::Hyphen || (t.cap && t.gap_after == Gap::Space))
             || (t.lower == "a" && t.gap_after == Gap::Hyphen);
-        let can_start =
-            t.arabic || (t.cap && !t.key.is_empty() && !t.never_first) || article_start;
+        let can_start = t.arabic || (t.cap && !t.key.is_empty() && !t.never_first) || article_start;
         if !can_start {
             i += 1;
             continue;
