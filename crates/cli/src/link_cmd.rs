@@ -19,7 +19,8 @@ use serde::Serialize;
 use vigil_link::{Claimants, Config, Extent, Features, SourcedMention};
 use vigil_model::{EventType, ExtractedReport, Incident, Mention, PlacePrecision};
 use vigil_store::{
-    IncidentExtent, MentionKeys, NewIncident, NewMention, Replaced, Store, StoredMention,
+    IncidentExtent, MentionKeys, NewExtraction, NewIncident, NewMention, Replaced, Store,
+    StoredMention,
 };
 
 use crate::{Global, now_utc, open_store, output};
@@ -159,6 +160,38 @@ pub fn store_mentions(
         &prepared,
         diagnostics,
     )?)
+}
+
+/// Stores the mentions of many reports in one transaction (replacing earlier extractions).
+pub fn store_mentions_many(
+    store: &mut Store,
+    reports: &[(ReportKey<'_>, &[Mention])],
+    extractor_version: &str,
+    config: &Config,
+) -> Result<Vec<Replaced>> {
+    let at = now_utc();
+    let diagnostics = serde_json::Value::Array(vec![]);
+    let prepared: Vec<Vec<NewMention<'_>>> = reports
+        .iter()
+        .map(|(report, mentions)| {
+            mentions
+                .iter()
+                .map(|m| prepare(m, report.uid, report.published, config))
+                .collect()
+        })
+        .collect();
+    let extractions: Vec<NewExtraction<'_>> = reports
+        .iter()
+        .zip(&prepared)
+        .map(|((report, _), mentions)| NewExtraction {
+            report_id: report.id,
+            extractor_version,
+            extracted_at: &at,
+            mentions,
+            diagnostics: &diagnostics,
+        })
+        .collect();
+    Ok(store.replace_mentions_many(&extractions)?)
 }
 
 fn import_mentions(

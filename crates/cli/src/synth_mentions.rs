@@ -165,25 +165,57 @@ fn claim(n: u64, q: Qualifier, who: Option<&str>) -> Claim {
     }
 }
 
-/// `count` mentions from seed `seed`, and for each the index of its true incident.
-pub fn generate(count: usize, seed: u64) -> (Vec<SourcedMention>, Vec<u32>) {
-    let mut mentions = Vec::with_capacity(count);
-    let mut truth = Vec::with_capacity(count);
-    generate_each(count, seed, |m, t| {
-        mentions.push(m);
-        truth.push(t);
-    });
-    (mentions, truth)
+/// The days the generated incidents happen on (reports are published up to a few days after,
+/// and a wave's reports after its last day).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Period {
+    pub start: jiff::civil::Date,
+    pub days: usize,
+}
+
+impl Period {
+    /// The period `count` mentions fill at a constant, realistic volume of news from
+    /// 1 January 2023: a million mentions is three years of world news (about 900 a day), a
+    /// hundred thousand is a hundred and ten days.
+    pub fn at_news_volume(count: usize) -> Period {
+        Period {
+            start: jiff::civil::date(2023, 1, 1),
+            days: (1095 * count / 1_000_000).max(1),
+        }
+    }
+
+    /// The day after the period.
+    pub fn end(&self) -> jiff::civil::Date {
+        self.start + jiff::Span::new().days(self.days as i64)
+    }
+
+    /// The last `days` days of the period.
+    pub fn last_days(&self, days: usize) -> Period {
+        let days = days.clamp(1, self.days);
+        Period {
+            start: self.end() - jiff::Span::new().days(days as i64),
+            days,
+        }
+    }
 }
 
 /// Calls `f(mention, true incident)` for `count` mentions from seed `seed`, in order, without
-/// holding them (mentions of one report come one after another).
-pub fn generate_each(count: usize, seed: u64, mut f: impl FnMut(SourcedMention, u32)) {
+/// holding them (mentions of one report come one after another), over the period `count`
+/// mentions fill at a realistic volume of news.
+pub fn generate_each(count: usize, seed: u64, f: impl FnMut(SourcedMention, u32)) {
+    generate_each_in(count, seed, Period::at_news_volume(count), f);
+}
+
+/// [`generate_each`] with incidents on the days of `period`.
+pub fn generate_each_in(
+    count: usize,
+    seed: u64,
+    period: Period,
+    mut f: impl FnMut(SourcedMention, u32),
+) {
     let mut rng = Rng::new(seed);
-    let start = jiff::civil::date(2023, 1, 1);
-    // News volume stays realistic whatever the count: a million mentions is three years of
-    // world news (about 900 a day), a hundred thousand is a hundred and ten days.
-    let span = (1095 * count / 1_000_000).max(1);
+    let start = period.start;
+    let span = period.days.max(1);
     let mut made = 0usize;
     let mut report = 0u64;
     let mut incident = 0u32;

@@ -6,7 +6,9 @@
 //! keys the caller computes (`vigil_link`), and answers the questions linking asks ("which
 //! mentions have a box overlapping this one?", "which mentions are in these components?").
 
-use rusqlite::{OptionalExtension, Row, params};
+use std::collections::HashMap;
+
+use rusqlite::{Row, params};
 use serde::Serialize;
 use vigil_model::{Incident, IncidentReport, Mention};
 
@@ -20,6 +22,16 @@ pub struct NewMention<'a> {
     pub features: Vec<u8>,
     /// The search keys; `None` when the mention has no date or no place (it links to nothing).
     pub keys: Option<MentionKeys>,
+}
+
+/// One report's new extraction, for [`Store::replace_mentions_many`].
+#[derive(Debug, Clone, Copy)]
+pub struct NewExtraction<'a> {
+    pub report_id: i64,
+    pub extractor_version: &'a str,
+    pub extracted_at: &'a str,
+    pub mentions: &'a [NewMention<'a>],
+    pub diagnostics: &'a serde_json::Value,
 }
 
 /// Where a mention is indexed for incremental linking (the store's form of
@@ -142,6 +154,35 @@ pub struct LinkStats {
     pub flagged: u64,
 }
 
+/// Ids per `IN (...)` list (SQLite allows 32,766 parameters).
+const IN_CHUNK: usize = 500;
+
+/// Splits `ids` into `IN` lists, each padded (by repeating its last id, which changes nothing in
+/// an `IN`) to one of a few lengths, so that few distinct statements enter the statement cache.
+fn in_lists(ids: &[i64]) -> impl Iterator<Item = Vec<i64>> + '_ {
+    ids.chunks(IN_CHUNK).map(|chunk| {
+        let len = [8, 64, IN_CHUNK]
+            .into_iter()
+            .find(|&l| l >= chunk.len())
+            .unwrap_or(IN_CHUNK);
+        let mut list = chunk.to_vec();
+        list.resize(len, chunk[chunk.len() - 1]);
+        list
+    })
+}
+
+/// `?, ?, ...` for an `IN` list of `n` parameters.
+fn placeholders(n: usize) -> String {
+    let mut s = String::with_capacity(n * 3);
+    for i in 0..n {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push('?');
+    }
+    s
+}
+
 fn json_err(e: serde_json::Error) -> Error {
     Error::Json(e)
 }
@@ -186,113 +227,30 @@ impl Store {
         mentions: &[NewMention<'_>],
         diagnostics: &serde_json::Value,
     ) -> Result<Replaced> {
+        let mut done = self.replace_mentions_many(&[NewExtraction {
+            report_id,
+            extractor_version,
+            extracted_at,
+            mentions,
+            diagnostics,
+        }])?;
+        Ok(done.pop().unwrap_or_default())
+    }
+
+    /// [`Store::replace_mentions`] for many reports in one transaction (far faster than one
+    /// transaction each when storing thousands of reports). Says what was replaced, in input
+    /// order.
+    pub fn replace_mentions_many(
+        &mut self,
+        extractions: &[NewExtraction<'_>],
+    ) -> Result<Vec<Replaced>> {
         let tx = self.conn.transaction()?;
-        let mut replaced = Replaced::default();
-        {
-            let mut stale = tx.prepare_cached(
-                "SELECT DISTINCT component FROM mentions WHERE report_id = ?1 AND component IS NOT NULL",
-            )?;
-            replaced.stale_components = stale
-                .query_map([report_id], |row| row.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            tx.execute("DELETE FROM mentions WHERE report_id = ?1", [report_id])?;
-            // The incidents those mentions were part of are gone; their other mentions wait to be
-            // linked again.
-            {
-                let mut drop_incidents =
-                    tx.prepare_cached("DELETE FROM incidents WHERE component = ?1")?;
-                let mut unlink = tx.prepare_cached(
-                    "UPDATE mentions SET component = NULL, incident_id = NULL WHERE component = ?1",
-                )?;
-                for c in &replaced.stale_components {
-                    drop_incidents.execute([c])?;
-                    unlink.execute([c])?;
-                }
-            }
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO mentions (report_id, ordinal, extractor_version, event_type, sub_event_type,
-                     date_start, date_end, place_name, country, lat, lon, historical, aggregate, data,
-                     features, day_min, day_max, name_key, admin_key, coarse)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-            )?;
-            let mut boxes = tx.prepare_cached(
-                "INSERT INTO mentions_box (id, day_min, day_max, lat_min, lat_max, lon_min, lon_max)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            let mut claim = tx.prepare_cached(
-                "INSERT INTO claims (mention_id, kind, low, high, qualifier, claimant, text, span_start, span_end)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?;
-            for (ordinal, new) in mentions.iter().enumerate() {
-                let m = new.mention;
-                let keys = new.keys;
-                insert.execute(params![
-                    report_id,
-                    ordinal as i64,
-                    extractor_version,
-                    m.event_type.code(),
-                    m.sub_event_type.code(),
-                    m.date.start.map(|d| d.to_string()),
-                    m.date.end.map(|d| d.to_string()),
-                    m.place.as_ref().map(|p| p.name.as_str()),
-                    m.place.as_ref().and_then(|p| p.country.as_deref()),
-                    m.place.as_ref().map(|p| p.lat),
-                    m.place.as_ref().map(|p| p.lon),
-                    m.historical,
-                    m.aggregate,
-                    serde_json::to_string(m).map_err(json_err)?,
-                    new.features,
-                    keys.map(|k| k.day_min),
-                    keys.map(|k| k.day_max),
-                    keys.map(|k| k.name_key).filter(|&k| k != 0).map(i64::from),
-                    keys.map(|k| k.admin_key)
-                        .filter(|&k| k != 0)
-                        .map(|k| k as i64),
-                    keys.is_some_and(|k| k.coarse),
-                ])?;
-                let id = tx.last_insert_rowid();
-                if let Some(k) = keys {
-                    boxes.execute(params![
-                        id, k.day_min, k.day_max, k.lat_min, k.lat_max, k.lon_min, k.lon_max
-                    ])?;
-                }
-                for (kind, figure) in &m.figures {
-                    for c in &figure.claims {
-                        claim.execute(params![
-                            id,
-                            kind.code(),
-                            c.low.map(|v| v.min(i64::MAX as u64) as i64),
-                            c.high.map(|v| v.min(i64::MAX as u64) as i64),
-                            serde_json::to_value(c.qualifier)
-                                .map_err(json_err)?
-                                .as_str()
-                                .unwrap_or("exact"),
-                            c.claimant,
-                            c.text,
-                            c.span.start as i64,
-                            c.span.end as i64,
-                        ])?;
-                    }
-                }
-                replaced.inserted.push(id);
-            }
-            tx.execute(
-                "INSERT INTO report_extractions (report_id, extractor_version, extracted_at, mentions, diagnostics)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (report_id) DO UPDATE SET extractor_version = excluded.extractor_version,
-                     extracted_at = excluded.extracted_at, mentions = excluded.mentions,
-                     diagnostics = excluded.diagnostics",
-                params![
-                    report_id,
-                    extractor_version,
-                    extracted_at,
-                    mentions.len() as i64,
-                    serde_json::to_string(diagnostics).map_err(json_err)?
-                ],
-            )?;
+        let mut out = Vec::with_capacity(extractions.len());
+        for e in extractions {
+            out.push(replace_mentions_in(&tx, e)?);
         }
         tx.commit()?;
-        Ok(replaced)
+        Ok(out)
     }
 
     /// Ids of mentions indexed under keys that may make them candidates of a mention with
@@ -362,16 +320,17 @@ impl Store {
 
     /// `(id, features, component)` of the given mentions (unknown ids are skipped).
     pub fn mention_features(&self, ids: &[i64]) -> Result<Vec<FeatureRow>> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT id, features, component FROM mentions WHERE id = ?1")?;
         let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(row) = statement
-                .query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-                .optional()?
-            {
-                out.push(row);
+        for chunk in in_lists(ids) {
+            let mut statement = self.conn.prepare_cached(&format!(
+                "SELECT id, features, component FROM mentions WHERE id IN ({})",
+                placeholders(chunk.len())
+            ))?;
+            let rows = statement.query_map(rusqlite::params_from_iter(&chunk), |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?;
+            for row in rows {
+                out.push(row?);
             }
         }
         Ok(out)
@@ -379,15 +338,18 @@ impl Store {
 
     /// `(id, features)` of every mention in the given components.
     pub fn component_features(&self, components: &[i64]) -> Result<Vec<(i64, Vec<u8>)>> {
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT id, features FROM mentions WHERE component = ?1")?;
         let mut out = Vec::new();
-        for c in components {
-            let rows = statement
-                .query_map([c], |row| Ok((row.get(0)?, row.get(1)?)))?
-                .collect::<rusqlite::Result<Vec<(i64, Vec<u8>)>>>()?;
-            out.extend(rows);
+        for chunk in in_lists(components) {
+            let mut statement = self.conn.prepare_cached(&format!(
+                "SELECT id, features FROM mentions WHERE component IN ({})",
+                placeholders(chunk.len())
+            ))?;
+            let rows = statement.query_map(rusqlite::params_from_iter(&chunk), |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
+            for row in rows {
+                out.push(row?);
+            }
         }
         Ok(out)
     }
@@ -421,20 +383,23 @@ impl Store {
 
     /// The given mentions with their reports, in the order of `ids` (unknown ids are skipped).
     pub fn stored_mentions(&self, ids: &[i64]) -> Result<Vec<StoredMention>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT m.id, m.ordinal, m.extractor_version, m.data, r.uid, r.source, r.title,
-                    r.published, r.outlet, i.uid
-             FROM mentions m JOIN reports r ON r.id = m.report_id
-             LEFT JOIN incidents i ON i.id = m.incident_id
-             WHERE m.id = ?1",
-        )?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(row) = statement.query_row([id], stored_mention).optional()? {
-                out.push(row?);
+        let mut found: HashMap<i64, StoredMention> = HashMap::with_capacity(ids.len());
+        for chunk in in_lists(ids) {
+            let mut statement = self.conn.prepare_cached(&format!(
+                "SELECT m.id, m.ordinal, m.extractor_version, m.data, r.uid, r.source, r.title,
+                        r.published, r.outlet, i.uid
+                 FROM mentions m JOIN reports r ON r.id = m.report_id
+                 LEFT JOIN incidents i ON i.id = m.incident_id
+                 WHERE m.id IN ({})",
+                placeholders(chunk.len())
+            ))?;
+            let rows = statement.query_map(rusqlite::params_from_iter(&chunk), stored_mention)?;
+            for row in rows {
+                let m = row??;
+                found.insert(m.id, m);
             }
         }
-        Ok(out)
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     /// The mentions of an incident, oldest report first.
@@ -476,34 +441,48 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut removed = Vec::new();
         {
-            let mut uids = tx.prepare_cached("SELECT uid FROM incidents WHERE component = ?1")?;
-            let mut delete = tx.prepare_cached("DELETE FROM incidents WHERE component = ?1")?;
-            for c in stale_components {
-                removed.extend(
-                    uids.query_map([c], |row| row.get::<_, String>(0))?
-                        .collect::<rusqlite::Result<Vec<_>>>()?,
-                );
-                delete.execute([c])?;
-            }
-            // An incident of a member mention's old component may survive above when the component
-            // id changed: remove those too.
-            let mut old_of_member = tx.prepare_cached(
-                "SELECT i.uid, i.id FROM mentions m JOIN incidents i ON i.id = m.incident_id WHERE m.id = ?1",
-            )?;
-            let mut delete_id = tx.prepare_cached("DELETE FROM incidents WHERE id = ?1")?;
-            for new in incidents {
-                for member in new.members {
-                    if let Some((uid, id)) = old_of_member
-                        .query_row([member], |row| {
-                            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
-                        })
-                        .optional()?
-                    {
-                        removed.push(uid);
-                        delete_id.execute([id])?;
-                    }
+            // The incidents of the stale components, and of each member mention's current
+            // incident (which may lie outside them when the component id changed).
+            let mut doomed: HashMap<i64, String> = HashMap::new();
+            for chunk in in_lists(stale_components) {
+                let mut uids = tx.prepare_cached(&format!(
+                    "SELECT id, uid FROM incidents WHERE component IN ({})",
+                    placeholders(chunk.len())
+                ))?;
+                for row in uids.query_map(rusqlite::params_from_iter(&chunk), |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+                })? {
+                    let (id, uid) = row?;
+                    doomed.insert(id, uid);
                 }
             }
+            let members: Vec<i64> = incidents
+                .iter()
+                .flat_map(|i| i.members.iter().copied())
+                .collect();
+            for chunk in in_lists(&members) {
+                let mut old = tx.prepare_cached(&format!(
+                    "SELECT i.id, i.uid FROM mentions m JOIN incidents i ON i.id = m.incident_id
+                     WHERE m.id IN ({})",
+                    placeholders(chunk.len())
+                ))?;
+                for row in old.query_map(rusqlite::params_from_iter(&chunk), |row| {
+                    Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+                })? {
+                    let (id, uid) = row?;
+                    doomed.insert(id, uid);
+                }
+            }
+            let mut ids: Vec<i64> = doomed.keys().copied().collect();
+            ids.sort_unstable();
+            for chunk in in_lists(&ids) {
+                tx.prepare_cached(&format!(
+                    "DELETE FROM incidents WHERE id IN ({})",
+                    placeholders(chunk.len())
+                ))?
+                .execute(rusqlite::params_from_iter(&chunk))?;
+            }
+            removed.extend(doomed.into_values());
             insert_incidents(&tx, incidents)?;
         }
         tx.commit()?;
@@ -777,6 +756,123 @@ fn extent(row: &Row<'_>) -> rusqlite::Result<IncidentExtent> {
         admin1: row.get(11)?,
         part_of: row.get(12)?,
     })
+}
+
+/// One report's part of [`Store::replace_mentions_many`], inside its transaction.
+fn replace_mentions_in(tx: &rusqlite::Transaction<'_>, e: &NewExtraction<'_>) -> Result<Replaced> {
+    let NewExtraction {
+        report_id,
+        extractor_version,
+        extracted_at,
+        mentions,
+        diagnostics,
+    } = *e;
+    let mut replaced = Replaced::default();
+    {
+        let mut stale = tx.prepare_cached(
+            "SELECT DISTINCT component FROM mentions WHERE report_id = ?1 AND component IS NOT NULL",
+        )?;
+        replaced.stale_components = stale
+            .query_map([report_id], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        tx.prepare_cached("DELETE FROM mentions WHERE report_id = ?1")?
+            .execute([report_id])?;
+        // The incidents those mentions were part of are gone; their other mentions wait to be
+        // linked again.
+        {
+            let mut drop_incidents =
+                tx.prepare_cached("DELETE FROM incidents WHERE component = ?1")?;
+            let mut unlink = tx.prepare_cached(
+                "UPDATE mentions SET component = NULL, incident_id = NULL WHERE component = ?1",
+            )?;
+            for c in &replaced.stale_components {
+                drop_incidents.execute([c])?;
+                unlink.execute([c])?;
+            }
+        }
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO mentions (report_id, ordinal, extractor_version, event_type, sub_event_type,
+                 date_start, date_end, place_name, country, lat, lon, historical, aggregate, data,
+                 features, day_min, day_max, name_key, admin_key, coarse)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        )?;
+        let mut boxes = tx.prepare_cached(
+            "INSERT INTO mentions_box (id, day_min, day_max, lat_min, lat_max, lon_min, lon_max)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut claim = tx.prepare_cached(
+            "INSERT INTO claims (mention_id, kind, low, high, qualifier, claimant, text, span_start, span_end)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        for (ordinal, new) in mentions.iter().enumerate() {
+            let m = new.mention;
+            let keys = new.keys;
+            insert.execute(params![
+                report_id,
+                ordinal as i64,
+                extractor_version,
+                m.event_type.code(),
+                m.sub_event_type.code(),
+                m.date.start.map(|d| d.to_string()),
+                m.date.end.map(|d| d.to_string()),
+                m.place.as_ref().map(|p| p.name.as_str()),
+                m.place.as_ref().and_then(|p| p.country.as_deref()),
+                m.place.as_ref().map(|p| p.lat),
+                m.place.as_ref().map(|p| p.lon),
+                m.historical,
+                m.aggregate,
+                serde_json::to_string(m).map_err(json_err)?,
+                new.features,
+                keys.map(|k| k.day_min),
+                keys.map(|k| k.day_max),
+                keys.map(|k| k.name_key).filter(|&k| k != 0).map(i64::from),
+                keys.map(|k| k.admin_key)
+                    .filter(|&k| k != 0)
+                    .map(|k| k as i64),
+                keys.is_some_and(|k| k.coarse),
+            ])?;
+            let id = tx.last_insert_rowid();
+            if let Some(k) = keys {
+                boxes.execute(params![
+                    id, k.day_min, k.day_max, k.lat_min, k.lat_max, k.lon_min, k.lon_max
+                ])?;
+            }
+            for (kind, figure) in &m.figures {
+                for c in &figure.claims {
+                    claim.execute(params![
+                        id,
+                        kind.code(),
+                        c.low.map(|v| v.min(i64::MAX as u64) as i64),
+                        c.high.map(|v| v.min(i64::MAX as u64) as i64),
+                        serde_json::to_value(c.qualifier)
+                            .map_err(json_err)?
+                            .as_str()
+                            .unwrap_or("exact"),
+                        c.claimant,
+                        c.text,
+                        c.span.start as i64,
+                        c.span.end as i64,
+                    ])?;
+                }
+            }
+            replaced.inserted.push(id);
+        }
+        tx.prepare_cached(
+            "INSERT INTO report_extractions (report_id, extractor_version, extracted_at, mentions, diagnostics)
+             VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (report_id) DO UPDATE SET extractor_version = excluded.extractor_version,
+                 extracted_at = excluded.extracted_at, mentions = excluded.mentions,
+                 diagnostics = excluded.diagnostics",
+        )?
+        .execute(params![
+                report_id,
+                extractor_version,
+                extracted_at,
+                mentions.len() as i64,
+                serde_json::to_string(diagnostics).map_err(json_err)?
+            ])?;
+    }
+    Ok(replaced)
 }
 
 fn insert_incidents(tx: &rusqlite::Transaction<'_>, incidents: &[NewIncident<'_>]) -> Result<()> {

@@ -46,8 +46,8 @@ use std::path::Path;
 use rusqlite::Connection;
 
 pub use incidents::{
-    IncidentExtent, IncidentFilter, LinkStats, MentionKeys, NewIncident, NewMention, PendingReport,
-    Replaced, StoredMention, parse_day,
+    IncidentExtent, IncidentFilter, LinkStats, MentionKeys, NewExtraction, NewIncident, NewMention,
+    PendingReport, Replaced, StoredMention, parse_day,
 };
 pub use insert::{Inserted, RunRecord};
 pub use query::{ListQuery, ReportSummary, SearchHit, SearchQuery, Stats};
