@@ -19,9 +19,9 @@ Rules (documented in README.md beside this script):
   point is the middle of the extent of their populated places (2nd to 98th percentile of
   latitude and longitude), computed here from cities500 and the detailed rows. Admin areas with
   no populated place get no point and are left out.
-- Countries: the area-weighted centroid of the largest polygon of the country's Natural Earth
-  1:50m outline (the mainland), or for countries the outline file lacks, the mean of their
-  populated places.
+- Countries: the centroid on the sphere (computed in an equal-area projection) of the largest
+  polygon of the country's Natural Earth 1:50m outline (the mainland), or for countries the
+  outline file lacks, the middle of the extent of their populated places.
 """
 
 import csv
@@ -178,7 +178,7 @@ def main():
         n = len(pts)
         sums[code] = [lat * n, lon * n, n, sum(p[2] for p in pts)]
 
-    # Countries: centroid of the largest polygon of the Natural Earth outline.
+    # Countries: centroid on the sphere of the largest polygon of the Natural Earth outline.
     numeric_to_iso = {}
     countries = []
     with open(os.path.join(gz, "countryInfo.txt"), encoding="utf-8") as f:
@@ -260,15 +260,27 @@ def topo_centroids(path, numeric_to_iso):
             out.append((x, y))
         return out
 
+    # The centroid is computed in the cylindrical equal-area projection (x = longitude, y = sine
+    # of latitude; both in radians), where the area of a polygon is its area on the sphere: in
+    # plain degrees a square degree near the pole would weigh as much as one at the equator, and
+    # the centroid of a high-latitude country (Russia, Canada, Norway) would drift toward the
+    # Arctic. A country may have several geometries in the file (Australia and its Ashmore and
+    # Cartier Islands share a code): the largest polygon among all of them is kept.
     out = {}
     for g in topo["objects"]["countries"]["geometries"]:
         iso = numeric_to_iso.get(str(g.get("id", "")).lstrip("0"))
         if not iso or g["type"] not in ("Polygon", "MultiPolygon"):
             continue
         polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"]
-        best = None
         for poly in polys:
-            pts = ring(poly[0])
+            outline = ring(poly[0])
+            if max(x for x, _ in outline) - min(x for x, _ in outline) >= 359.0:
+                # A ring that goes all the way round encloses a pole (Antarctica): the centre of
+                # a polar cap is the pole.
+                pole = -90.0 if sum(y for _, y in outline) < 0 else 90.0
+                out[iso] = (math.inf, (pole, 0.0))
+                continue
+            pts = [(math.radians(x), math.sin(math.radians(y))) for x, y in outline]
             a = cx = cy = 0.0
             for (x0, y0), (x1, y1) in zip(pts, pts[1:] + pts[:1]):
                 cross = x0 * y1 - x1 * y0
@@ -278,14 +290,11 @@ def topo_centroids(path, numeric_to_iso):
             if a == 0:
                 continue
             area = abs(a / 2)
-            lon = (cx / (3 * a) + 180.0) % 360.0 - 180.0
-            c = (cy / (3 * a), lon)
-            if best is None or area > best[0]:
-                best = (area, c)
-        if best:
-            out[iso] = best[1]
-    return out
-
+            lat = math.degrees(math.asin(max(-1.0, min(1.0, cy / (3 * a)))))
+            lon = (math.degrees(cx / (3 * a)) + 180.0) % 360.0 - 180.0
+            if iso not in out or area > out[iso][0]:
+                out[iso] = (area, (lat, lon))
+    return {iso: c for iso, (_, c) in out.items()}
 
 if __name__ == "__main__":
     main()

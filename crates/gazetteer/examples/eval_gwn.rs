@@ -193,7 +193,10 @@ fn main() {
             }
             if verbose && !ok {
                 let covered = t.geonameid.is_some_and(|id| indexed.contains(&id));
+                let same = t.geonameid.is_some()
+                    && m.place.as_ref().and_then(|p| p.geonames_id) == t.geonameid;
                 eprint!("{}", if covered { "COVERED " } else { "" });
+                eprint!("{}", if same { "SAME-ID " } else { "" });
                 eprintln!(
                     "MISS {:?} [{}] gold {:.2},{:.2} got {:?}",
                     t.text,
