@@ -68,6 +68,9 @@ struct FormatFigures {
     format: String,
     runs: Vec<f64>,
     median_seconds: f64,
+    /// User + system time of the export process, all threads: the figure that does not depend
+    /// on what else the machine runs.
+    median_cpu_seconds: f64,
     min_seconds: f64,
     max_seconds: f64,
     incidents_per_second: f64,
@@ -129,6 +132,7 @@ fn bench(global: &Global, args: &ExportBenchArgs, formats: &[String], work: &Pat
             .unwrap_or("out");
         let out = work.join(format!("out.{ext}"));
         let mut seconds = Vec::new();
+        let mut cpu_seconds = Vec::new();
         let mut peak = 0u64;
         for run in 0..args.runs {
             let _ = std::fs::remove_file(&out);
@@ -158,7 +162,7 @@ fn bench(global: &Global, args: &ExportBenchArgs, formats: &[String], work: &Pat
                 .stderr(Stdio::piped())
                 .spawn()
                 .context("cannot run vigil export")?;
-            let (status, rss) = wait_with_rusage(child)?;
+            let (status, rss, cpu) = wait_with_rusage(child)?;
             let elapsed = started.elapsed().as_secs_f64();
             ensure!(
                 status == 0,
@@ -167,19 +171,23 @@ fn bench(global: &Global, args: &ExportBenchArgs, formats: &[String], work: &Pat
             check_output(name, &out, &info)?;
             if !global.quiet && !global.json {
                 eprintln!(
-                    "{name} run {}: {elapsed:.2} s, peak {:.0} MB",
+                    "{name} run {}: {elapsed:.2} s (CPU {cpu:.2} s), peak {:.0} MB",
                     run + 1,
                     rss as f64 / 1048576.0
                 );
             }
             seconds.push(elapsed);
+            cpu_seconds.push(cpu);
             peak = peak.max(rss);
         }
         let mut sorted = seconds.clone();
         sorted.sort_by(f64::total_cmp);
         let median = median(&sorted);
+        let mut cpu_sorted = cpu_seconds.clone();
+        cpu_sorted.sort_by(f64::total_cmp);
         figures.push(FormatFigures {
             format: name.clone(),
+            median_cpu_seconds: self::median(&cpu_sorted),
             median_seconds: median,
             min_seconds: sorted[0],
             max_seconds: sorted[sorted.len() - 1],
@@ -217,11 +225,12 @@ fn bench(global: &Global, args: &ExportBenchArgs, formats: &[String], work: &Pat
         );
         for f in &result.formats {
             println!(
-                "  {:<11} median {:>6.2} s (min {:.2}, max {:.2})  {:>9.0} incidents/s  peak {:>4.0} MB  output {:>6.0} MB",
+                "  {:<11} median {:>6.2} s (min {:.2}, max {:.2})  CPU {:>6.2} s  {:>9.0} incidents/s  peak {:>4.0} MB  output {:>6.0} MB",
                 f.format,
                 f.median_seconds,
                 f.min_seconds,
                 f.max_seconds,
+                f.median_cpu_seconds,
                 f.incidents_per_second,
                 f.peak_rss_mb,
                 f.output_mb
@@ -371,7 +380,9 @@ fn median(sorted: &[f64]) -> f64 {
 
 /// Waits for a child and returns its exit status and peak resident memory in bytes (Linux
 /// `wait4`, which reports the child's own peak rather than the largest of all children).
-fn wait_with_rusage(mut child: std::process::Child) -> Result<(i32, u64)> {
+/// Waits for `child`: its exit code, peak resident memory in bytes and CPU seconds (user +
+/// system, all threads).
+fn wait_with_rusage(mut child: std::process::Child) -> Result<(i32, u64, f64)> {
     let pid = child.id() as libc::pid_t;
     let mut stderr = child.stderr.take();
     let reader = std::thread::spawn(move || {
@@ -400,6 +411,7 @@ fn wait_with_rusage(mut child: std::process::Child) -> Result<(i32, u64)> {
         eprintln!("{}", output::clean(&text));
     }
     let max_rss = u64::try_from(usage.ru_maxrss).unwrap_or(0);
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     Ok((
         code,
         if cfg!(target_os = "macos") {
@@ -407,5 +419,6 @@ fn wait_with_rusage(mut child: std::process::Child) -> Result<(i32, u64)> {
         } else {
             max_rss * 1024
         },
+        seconds(usage.ru_utime) + seconds(usage.ru_stime),
     ))
 }
