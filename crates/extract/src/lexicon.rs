@@ -210,10 +210,28 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-/// Every phrase of every lexicon, keyed by its first folded token.
+/// Every phrase of every lexicon: one-word phrases keyed by their folded word, longer ones by
+/// their first two folded words (joined by a NUL), so that a common first word ("the", "in",
+/// "at") costs one look-up instead of a walk over every phrase it begins.
 #[derive(Debug, Default)]
 pub struct PhraseIndex {
-    by_first: HashMap<Box<str>, Vec<Entry>, std::hash::BuildHasherDefault<Fnv>>,
+    first: HashMap<Box<str>, FirstWord, std::hash::BuildHasherDefault<Fnv>>,
+    by_pair: HashMap<Box<str>, Vec<Entry>, std::hash::BuildHasherDefault<Fnv>>,
+}
+
+/// What a folded word begins: one-word phrases, and whether any longer phrase.
+#[derive(Debug, Default)]
+struct FirstWord {
+    singles: Vec<Entry>,
+    begins_pair: bool,
+}
+
+/// The look-up key of a phrase of two words or more.
+fn pair_key(buf: &mut String, first: &str, second: &str) {
+    buf.clear();
+    buf.push_str(first);
+    buf.push('\0');
+    buf.push_str(second);
 }
 
 fn case_rule(word: &str) -> CaseRule {
@@ -243,12 +261,29 @@ impl PhraseIndex {
             && cases[0] == CaseRule::AllCaps
             && phrase.chars().filter(|c| c.is_alphabetic()).count() <= 3;
         let entry = Entry {
-            rest: norms[1..].iter().map(|s| s.as_str().into()).collect(),
+            rest: norms[2.min(norms.len())..]
+                .iter()
+                .map(|s| s.as_str().into())
+                .collect(),
             cases: cases.into_boxed_slice(),
             what,
             short_acronym,
         };
-        let list = self.by_first.entry(norms[0].as_str().into()).or_default();
+        let list = if norms.len() == 1 {
+            &mut self
+                .first
+                .entry(norms[0].as_str().into())
+                .or_default()
+                .singles
+        } else {
+            self.first
+                .entry(norms[0].as_str().into())
+                .or_default()
+                .begins_pair = true;
+            let mut key = String::new();
+            pair_key(&mut key, &norms[0], &norms[1]);
+            self.by_pair.entry(key.into()).or_default()
+        };
         if !list
             .iter()
             .any(|e| e.what == entry.what && e.rest == entry.rest && e.cases == entry.cases)
@@ -260,32 +295,61 @@ impl PhraseIndex {
     /// Every phrase of the text, in token order (longest first at one token).
     pub fn find_all(&self, text: &str, tokens: &Tokens, all_caps_text: bool) -> Vec<Hit> {
         let mut hits = Vec::new();
+        let mut key = String::new();
+        // Quotation marks inside a phrase are passed over ("vengeance" for).
+        let next_word = |t: usize| {
+            let mut t = t;
+            while t < tokens.len() && tokens.norm(t) == "\"" {
+                t += 1;
+            }
+            t
+        };
         for i in 0..tokens.len() {
-            let Some(entries) = self.by_first.get(tokens.norm(i)) else {
+            let norm = tokens.norm(i);
+            let Some(first_word) = self.first.get(norm) else {
                 continue;
             };
+            let second = if first_word.begins_pair {
+                let t = next_word(i + 1);
+                (t < tokens.len()).then_some(t)
+            } else {
+                None
+            };
+            let pairs = second.and_then(|t| {
+                pair_key(&mut key, norm, tokens.norm(t));
+                self.by_pair.get(key.as_str()).map(|e| (t, e))
+            });
+            let singles = &first_word.singles;
             let first = hits.len();
-            for entry in entries {
+            let candidates = pairs
+                .into_iter()
+                .flat_map(|(t, e)| e.iter().map(move |e| (Some(t), e)))
+                .chain(singles.iter().map(|e| (None, e)));
+            for (second, entry) in candidates {
                 if all_caps_text && entry.short_acronym {
                     continue;
                 }
-                // Quotation marks inside a phrase are passed over ("vengeance" for).
                 let mut positions = [0usize; 16];
-                if entry.rest.len() + 1 > positions.len() {
+                if entry.rest.len() + 2 > positions.len() {
                     continue;
                 }
                 positions[0] = i;
                 let mut t = i + 1;
+                let mut used = 1;
+                if let Some(s) = second {
+                    positions[1] = s;
+                    t = s + 1;
+                    used = 2;
+                }
                 let mut ok = true;
-                for (k, w) in entry.rest.iter().enumerate() {
-                    while t < tokens.len() && tokens.norm(t) == "\"" {
-                        t += 1;
-                    }
+                for w in entry.rest.iter() {
+                    t = next_word(t);
                     if t >= tokens.len() || tokens.norm(t) != &**w {
                         ok = false;
                         break;
                     }
-                    positions[k + 1] = t;
+                    positions[used] = t;
+                    used += 1;
                     t += 1;
                 }
                 if !ok {

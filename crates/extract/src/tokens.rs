@@ -182,12 +182,18 @@ pub fn tokenize(text: &str) -> Tokens {
                     tokens.norms.push('\'');
                 } else if is_number && ch == ',' {
                     continue;
+                } else if ch.is_ascii() {
+                    tokens.norms.push(ch.to_ascii_lowercase());
                 } else {
                     tokens.norms.extend(ch.to_lowercase());
                 }
             }
             let b = tokens.norms.len() as u32;
-            let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+            let (mut letters, mut upper) = (0usize, 0usize);
+            for c in word.chars().filter(|c| c.is_alphabetic()) {
+                letters += 1;
+                upper += usize::from(c.is_uppercase());
+            }
             tokens.list.push(Token {
                 start,
                 end,
@@ -198,7 +204,7 @@ pub fn tokenize(text: &str) -> Tokens {
                     Shape::Word
                 },
                 capitalised: word.chars().next().is_some_and(char::is_uppercase),
-                all_caps: letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase()),
+                all_caps: letters >= 2 && upper == letters,
                 joined,
             });
             space_before = false;
