@@ -1845,6 +1845,22 @@ fn resolve_document(
     }
     let mut ranked: HashMap<(usize, Option<CueKind>, bool, u64), Ranked, FastBuild> =
         HashMap::default();
+    // Drafts of one name may keep different candidates (an acronym keeps countries only).
+    let ranked_key = |n: usize, d: &Draft| {
+        let cands_id = d.cands.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
+            (h ^ u64::from(c.id)).wrapping_mul(0x0100_0000_01b3)
+        });
+        (group_of[n], cue_kind(d), d.weak, cands_id)
+    };
+    // How many mentions still share each ranking: the last one takes its candidates instead of
+    // copying them.
+    let mut uses: HashMap<(usize, Option<CueKind>, bool, u64), usize, FastBuild> =
+        HashMap::default();
+    for (n, d) in drafts.iter().enumerate() {
+        if d.fixed.is_none() {
+            *uses.entry(ranked_key(n, d)).or_default() += 1;
+        }
+    }
     for (n, d) in drafts.iter().enumerate() {
         let text_span = text.get(d.start..d.end).unwrap_or("").to_string();
         let cue = d
@@ -1882,69 +1898,67 @@ fn resolve_document(
             continue;
         }
         let g = group_of[n];
-        // Drafts of one name may keep different candidates (an acronym keeps countries only).
-        let cands_id = d.cands.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, c| {
-            (h ^ u64::from(c.id)).wrapping_mul(0x0100_0000_01b3)
+        let rkey = ranked_key(n, d);
+        let last_use = uses.get_mut(&rkey).is_none_or(|u| {
+            *u = u.saturating_sub(1);
+            *u == 0
         });
-        let rk = ranked
-            .entry((g, cue_kind(d), d.weak, cands_id))
-            .or_insert_with(|| {
-                let mut scored: Vec<(f32, &Cand)> = d
-                    .cands
-                    .iter()
-                    .map(|c| (score_of(d, c, &admins, &anchors, g, false).0, c))
-                    .collect();
-                // The group's choice first.
-                let chosen_id = choice[g];
-                scored.sort_by(|a, b| {
-                    let ca = Some(a.1.id) == chosen_id;
-                    let cb = Some(b.1.id) == chosen_id;
-                    cb.cmp(&ca).then(b.0.total_cmp(&a.0))
-                });
-                let probs = softmax(scored.iter().map(|x| x.0));
-                // "None of these" competes with the candidates: its score is what a village of
-                // the report's country named with no cue and no neighbour would get.
-                let with_none =
-                    softmax(std::iter::once(NONE_SCORE).chain(scored.iter().map(|x| x.0)));
-                // How sure that a place is meant at all, and how sure of the choice among
-                // candidates.
-                let place_prob = 1.0 - with_none.first().copied().unwrap_or(1.0);
-                let choice_prob = probs.first().copied().unwrap_or(0.0);
-                // Reasons only for the candidates shown.
-                let candidates: Vec<Candidate> = scored
-                    .iter()
-                    .zip(&probs)
-                    .take(max_c)
-                    .map(|((_, c), p)| {
-                        let mut reasons = resolve::reasons_of_prior(gaz, c);
-                        reasons.extend(score_of(d, c, &admins, &anchors, g, true).1);
-                        resolve::to_candidate(gaz, c, *p, reasons)
-                    })
-                    .collect();
-                let mut place = match candidates.first() {
-                    Some(c) => Some(c.place.clone()),
-                    None => scored.first().map(|(_, c)| gaz.place_of(PlaceId(c.id))),
-                };
-                // A populated locality inside a big city is one of its districts.
-                if let Some(p) = place.as_mut()
-                    && p.precision == PlacePrecision::Settlement
-                    && let Some((_, c)) = scored.first()
-                {
-                    let f = ix.feature_code(ix.row(c.id).fcode);
-                    if (f == "PPLL" || f == "PPLX")
-                        && let Some(city) = nearest_city(gaz, p.lat, p.lon, 15.0, 100_000)
-                    {
-                        p.precision = PlacePrecision::District;
-                        p.name = format!("{}, {}", p.name, city.name);
-                    }
-                }
-                Ranked {
-                    candidates,
-                    place,
-                    place_prob,
-                    choice_prob,
-                }
+        let rk = ranked.entry(rkey).or_insert_with(|| {
+            let mut scored: Vec<(f32, &Cand)> = d
+                .cands
+                .iter()
+                .map(|c| (score_of(d, c, &admins, &anchors, g, false).0, c))
+                .collect();
+            // The group's choice first.
+            let chosen_id = choice[g];
+            scored.sort_by(|a, b| {
+                let ca = Some(a.1.id) == chosen_id;
+                let cb = Some(b.1.id) == chosen_id;
+                cb.cmp(&ca).then(b.0.total_cmp(&a.0))
             });
+            let probs = softmax(scored.iter().map(|x| x.0));
+            // "None of these" competes with the candidates: its score is what a village of
+            // the report's country named with no cue and no neighbour would get.
+            let with_none = softmax(std::iter::once(NONE_SCORE).chain(scored.iter().map(|x| x.0)));
+            // How sure that a place is meant at all, and how sure of the choice among
+            // candidates.
+            let place_prob = 1.0 - with_none.first().copied().unwrap_or(1.0);
+            let choice_prob = probs.first().copied().unwrap_or(0.0);
+            // Reasons only for the candidates shown.
+            let candidates: Vec<Candidate> = scored
+                .iter()
+                .zip(&probs)
+                .take(max_c)
+                .map(|((_, c), p)| {
+                    let mut reasons = resolve::reasons_of_prior(gaz, c);
+                    reasons.extend(score_of(d, c, &admins, &anchors, g, true).1);
+                    resolve::to_candidate(gaz, c, *p, reasons)
+                })
+                .collect();
+            let mut place = match candidates.first() {
+                Some(c) => Some(c.place.clone()),
+                None => scored.first().map(|(_, c)| gaz.place_of(PlaceId(c.id))),
+            };
+            // A populated locality inside a big city is one of its districts.
+            if let Some(p) = place.as_mut()
+                && p.precision == PlacePrecision::Settlement
+                && let Some((_, c)) = scored.first()
+            {
+                let f = ix.feature_code(ix.row(c.id).fcode);
+                if (f == "PPLL" || f == "PPLX")
+                    && let Some(city) = nearest_city(gaz, p.lat, p.lon, 15.0, 100_000)
+                {
+                    p.precision = PlacePrecision::District;
+                    p.name = format!("{}, {}", p.name, city.name);
+                }
+            }
+            Ranked {
+                candidates,
+                place,
+                place_prob,
+                choice_prob,
+            }
+        });
         let mut place_prob = rk.place_prob;
         if d.weak {
             place_prob *= 0.3;
@@ -1978,7 +1992,11 @@ fn resolve_document(
             text: text_span,
             place,
             score: confidence,
-            candidates: rk.candidates.clone(),
+            candidates: if last_use {
+                std::mem::take(&mut rk.candidates)
+            } else {
+                rk.candidates.clone()
+            },
             cue,
             modifier: d.modifier,
         });
