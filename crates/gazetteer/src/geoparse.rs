@@ -153,6 +153,9 @@ struct WordCache {
     folds: HashMap<Box<str>, Box<str>, crate::lexicon::FastBuild>,
     /// Walks of the strict map by the joined keys of several words: (alive, final).
     walks: HashMap<Box<str>, (bool, bool), crate::lexicon::FastBuild>,
+    /// Reported candidates before the document's say (score 0, the reasons of their prior), by
+    /// place row, match kind and whether the name is the place's main one.
+    bases: HashMap<(u32, MatchKind, bool), Candidate, crate::lexicon::FastBuild>,
 }
 
 /// [`key::refold`], remembered.
@@ -181,11 +184,13 @@ fn with_cache<R>(gaz: &Gazetteer, f: impl FnOnce(&mut WordCache) -> R) -> R {
             || c.cands.len() > MAX_CACHED
             || c.folds.len() > MAX_CACHED
             || c.walks.len() > MAX_CACHED
+            || c.bases.len() > MAX_CACHED
         {
             c.words.clear();
             c.cands.clear();
             c.folds.clear();
             c.walks.clear();
+            c.bases.clear();
             c.owner = owner;
         }
         f(&mut c)
@@ -201,6 +206,7 @@ pub fn clear_thread_cache() {
         c.cands.clear();
         c.folds.clear();
         c.walks.clear();
+        c.bases.clear();
         c.owner = 0;
     });
 }
@@ -522,6 +528,7 @@ fn parse_with(
     // Buffers of the walk, reused from one start token to the next.
     let mut ends: Vec<usize> = Vec::new();
     let mut joined = String::new();
+    let (mut raw_buf, mut skel_buf, mut lookup_buf) = (String::new(), String::new(), String::new());
     let mut i = 0;
     'outer: while i < toks.len() {
         let t = &toks[i];
@@ -723,21 +730,24 @@ fn parse_with(
         }
         'ends: for &last in ends.iter().rev() {
             let (start, end) = (toks[i].start, toks[last].end);
-            let parts: Vec<usize> = (i..=last)
-                .filter(|&k| !(toks[k].article || toks[k].lower == "a") || toks[k].arabic)
-                .collect();
+            let is_part = |k: usize| !(toks[k].article || toks[k].lower == "a") || toks[k].arabic;
             // A word's key is its own refold; a longer name's key is refolded once per thread.
-            let key: String = match parts.as_slice() {
-                [k] => toks[*k].key.clone(),
-                _ => {
-                    let raw: String = parts.iter().map(|&k| toks[k].key.as_str()).collect();
-                    cached_refold(&mut cache.folds, &raw).to_string()
-                }
+            raw_buf.clear();
+            skel_buf.clear();
+            let mut n_parts = 0;
+            let mut only = i;
+            for k in (i..=last).filter(|&k| is_part(k)) {
+                n_parts += 1;
+                only = k;
+                raw_buf.push_str(&toks[k].key);
+                skel_buf.push_str(&toks[k].skel);
+            }
+            let key: String = if n_parts == 1 {
+                toks[only].key.clone()
+            } else {
+                cached_refold(&mut cache.folds, &raw_buf).to_string()
             };
-            let skel: String = (i..=last)
-                .filter(|&k| !(toks[k].article || toks[k].lower == "a") || toks[k].arabic)
-                .map(|k| toks[k].skel.as_str())
-                .collect();
+            let skel = skel_buf.as_str();
             if excluded(start, end) {
                 i = last + 1;
                 continue 'outer;
@@ -854,7 +864,7 @@ fn parse_with(
                 weak = true;
             }
             // One name is looked up once per document.
-            let mut cands = doc_candidates(gaz, cache, &key, &skel).to_vec();
+            let mut cands = doc_candidates(gaz, cache, &key, skel, &mut lookup_buf).to_vec();
             // Spelling variants only where transliteration varies: the detailed countries, the
             // report's country, or big places; never for English words and acronyms.
             let hint = config
@@ -966,13 +976,19 @@ fn parse_with(
         compose_countryside(gaz, &toks, d);
     }
 
-    resolve_document(gaz, text, &mut drafts, &demonym_countries, config)
+    resolve_document(gaz, text, &mut drafts, &demonym_countries, config, cache)
 }
 
 /// The candidates of a name for the document to choose from: the best by prior. Looked up once
 /// per name and thread.
-fn doc_candidates(gaz: &Gazetteer, cache: &mut WordCache, key: &str, skel: &str) -> Rc<[Cand]> {
-    let mut k = String::with_capacity(key.len() + skel.len() + 1);
+fn doc_candidates(
+    gaz: &Gazetteer,
+    cache: &mut WordCache,
+    key: &str,
+    skel: &str,
+    k: &mut String,
+) -> Rc<[Cand]> {
+    k.clear();
     k.push_str(key);
     k.push('\u{1}');
     k.push_str(skel);
@@ -983,7 +999,7 @@ fn doc_candidates(gaz: &Gazetteer, cache: &mut WordCache, key: &str, skel: &str)
     c.sort_by(|a, b| b.prior.total_cmp(&a.prior).then(a.id.cmp(&b.id)));
     c.truncate(MAX_DOC_CANDIDATES);
     let c: Rc<[Cand]> = c.into();
-    cache.cands.insert(k.into_boxed_str(), c.clone());
+    cache.cands.insert(k.as_str().into(), c.clone());
     c
 }
 
@@ -1534,6 +1550,7 @@ fn resolve_document(
     drafts: &mut [Draft],
     demonyms: &HashMap<String, f32, FastBuild>,
     config: &GeoparseConfig,
+    cache: &mut WordCache,
 ) -> Vec<PlaceMention> {
     let ix = &gaz.index;
     // Groups: one sense per name per document, numbered in order of first mention.
@@ -1862,7 +1879,6 @@ fn resolve_document(
         }
     }
     for (n, d) in drafts.iter().enumerate() {
-        let text_span = text.get(d.start..d.end).unwrap_or("").to_string();
         let cue = d
             .cue
             .as_ref()
@@ -1876,6 +1892,7 @@ fn resolve_document(
             if !ok {
                 continue;
             }
+            let text_span = text.get(d.start..d.end).unwrap_or("").to_string();
             let mut place = p.clone();
             place.mention = Some(text_span.clone());
             place.span = Some(Span::new(d.start, d.end));
@@ -1930,9 +1947,18 @@ fn resolve_document(
                 .zip(&probs)
                 .take(max_c)
                 .map(|((_, c), p)| {
-                    let mut reasons = resolve::reasons_of_prior(gaz, c);
-                    reasons.extend(score_of(d, c, &admins, &anchors, g, true).1);
-                    resolve::to_candidate(gaz, c, *p, reasons)
+                    let mut cand = cache
+                        .bases
+                        .entry((c.id, c.kind, c.primary))
+                        .or_insert_with(|| {
+                            let reasons = resolve::reasons_of_prior(gaz, c);
+                            resolve::to_candidate(gaz, c, 0.0, reasons)
+                        })
+                        .clone();
+                    cand.score = *p;
+                    cand.reasons
+                        .extend(score_of(d, c, &admins, &anchors, g, true).1);
+                    cand
                 })
                 .collect();
             let mut place = match candidates.first() {
