@@ -2057,7 +2057,8 @@ impl Anchor {
 /// How near a point is to the anchors (the chosen places of the report's other names):
 /// the sum of exp(-d / 40 km).
 fn proximity(lat: f64, lon: f64, anchors: &[Anchor], group: usize) -> f32 {
-    let coslat = lat.to_radians().cos();
+    // The cosine only once an anchor is within reach (most candidates have none).
+    let mut coslat = f64::NAN;
     let mut prox = 0.0f32;
     for a in anchors {
         // Beyond about 300 km an anchor adds under 0.001: skip it without trigonometry.
@@ -2068,6 +2069,9 @@ fn proximity(lat: f64, lon: f64, anchors: &[Anchor], group: usize) -> f32 {
         let mut dlon = (lon - a.lon).abs();
         if dlon > 180.0 {
             dlon = 360.0 - dlon;
+        }
+        if coslat.is_nan() {
+            coslat = lat.to_radians().cos();
         }
         let dlon = dlon * coslat;
         if dlon > 2.7 {
