@@ -66,9 +66,12 @@ pub struct IncrementalArgs {
     /// Timed additions, each of new reports.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
     runs: u32,
-    /// Keep the store here (and reuse it when it exists) instead of a temporary folder.
-    #[arg(long)]
-    db: Option<PathBuf>,
+    /// Keep the store of linked incidents here (and reuse it when it exists) instead of in a
+    /// temporary folder; the timed runs add their reports to a copy, so the kept store stays as
+    /// it was built.
+    /// (Not --db: that global option names the user's own database.)
+    #[arg(long, value_name = "PATH")]
+    store: Option<PathBuf>,
     #[arg(long, default_value_t = 1)]
     seed: u64,
 }
@@ -451,7 +454,7 @@ fn incident_lines(store: &Store) -> Result<std::collections::BTreeSet<String>> {
 
 pub fn run_incremental(global: &Global, args: &IncrementalArgs) -> Result<()> {
     let config = Config::default();
-    let (dir, remove) = match &args.db {
+    let (dir, remove) = match &args.store {
         Some(path) => (path.parent().unwrap_or(Path::new(".")).to_path_buf(), false),
         None => (
             std::env::temp_dir().join(format!("vigil-bench-link-{}", std::process::id())),
@@ -459,7 +462,7 @@ pub fn run_incremental(global: &Global, args: &IncrementalArgs) -> Result<()> {
         ),
     };
     std::fs::create_dir_all(&dir)?;
-    let db = args.db.clone().unwrap_or_else(|| dir.join("bench.db"));
+    let db = args.store.clone().unwrap_or_else(|| dir.join("bench.db"));
     let result = (|| -> Result<()> {
         let mut store = Store::open(&db)?;
         let existing = store.link_stats()?.incidents as usize;
@@ -506,6 +509,16 @@ pub fn run_incremental(global: &Global, args: &IncrementalArgs) -> Result<()> {
             }
         }
         let base = store.link_stats()?;
+        if args.store.is_some() {
+            // Closing the last connection checkpoints the write-ahead log into the file.
+            drop(store);
+            let copy = dir.join("bench-runs.db");
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+            }
+            std::fs::copy(&db, &copy).context("cannot copy the benchmark store")?;
+            store = Store::open(&copy)?;
+        }
         ensure!(
             base.incidents as usize >= args.incidents * 8 / 10,
             "the store holds only {} incidents",
@@ -564,8 +577,20 @@ pub fn run_incremental(global: &Global, args: &IncrementalArgs) -> Result<()> {
             let differ = incremental.symmetric_difference(&rebuilt).count();
             ensure!(
                 differ == 0,
-                "incremental linking and a rebuild differ in {differ} of {} incidents",
-                rebuilt.len()
+                "incremental linking and a rebuild differ in {differ} of {} incidents; incremental only: {}; rebuild only: {}",
+                rebuilt.len(),
+                incremental
+                    .difference(&rebuilt)
+                    .take(2)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" | "),
+                rebuilt
+                    .difference(&incremental)
+                    .take(2)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" | ")
             );
             if !global.quiet {
                 eprintln!(
@@ -607,6 +632,11 @@ pub fn run_incremental(global: &Global, args: &IncrementalArgs) -> Result<()> {
     })();
     if remove {
         let _ = std::fs::remove_dir_all(&dir);
+    } else {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ =
+                std::fs::remove_file(format!("{}{suffix}", dir.join("bench-runs.db").display()));
+        }
     }
     result
 }

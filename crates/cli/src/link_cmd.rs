@@ -414,25 +414,36 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
     summary.written = built.iter().map(|b| b.0.id.clone()).collect();
     summary.incidents_removed = removed.len() as u64;
 
-    // Waves around what changed.
+    // Waves around what changed: the incidents written, the local incidents a written wave
+    // may cover, the parts of removed waves and parts whose wave is gone. Each store read
+    // covers merged day ranges once; covering is decided in memory.
     let mut locals: HashMap<String, IncidentExtent> = HashMap::new();
     let slack = config.date_slack_days;
+    let mut new_waves: Vec<Extent> = Vec::new();
+    let mut wave_ranges = Vec::new();
     for (incident, anchor, _, days, dated, _) in &built {
-        let extent = stored_extent(incident, *anchor, *days, *dated);
+        let stored = stored_extent(incident, *anchor, *days, *dated);
         if incident.aggregate {
             if let Some((w0, w1)) = *days {
-                for e in store.incident_extents(
-                    w0 - slack - config.undated_window_days,
-                    w1 + slack,
-                    false,
-                )? {
-                    if !e.aggregate {
-                        locals.insert(e.uid.clone(), e);
-                    }
-                }
+                wave_ranges.push((w0 - slack - config.undated_window_days, w1 + slack));
+                new_waves.push(extent(&stored));
             }
         } else {
-            locals.insert(extent.uid.clone(), extent);
+            locals.insert(stored.uid.clone(), stored);
+        }
+    }
+    for (d0, d1) in merged(wave_ranges) {
+        for e in store.incident_extents(d0, d1, false)? {
+            if e.aggregate || locals.contains_key(&e.uid) {
+                continue;
+            }
+            let mine = extent(&e);
+            if new_waves
+                .iter()
+                .any(|w| vigil_link::covers(w, &mine, config).is_some())
+            {
+                locals.insert(e.uid.clone(), e);
+            }
         }
     }
     for e in store
@@ -442,22 +453,32 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
     {
         locals.insert(e.uid.clone(), e);
     }
-    let mut changes = Vec::new();
     let mut locals: Vec<IncidentExtent> = locals.into_values().collect();
     locals.sort_by(|a, b| a.uid.cmp(&b.uid));
+    // Every wave whose days may meet a local's.
+    let mut waves: HashMap<String, Extent> = HashMap::new();
+    let local_ranges = locals
+        .iter()
+        .filter_map(|l| l.days)
+        .map(|(l0, l1)| (l0 - slack, l1 + slack + config.undated_window_days));
+    for (d0, d1) in merged(local_ranges.collect()) {
+        for w in store.incident_extents(d0, d1, true)? {
+            let e = extent(&w);
+            waves.insert(w.uid, e);
+        }
+    }
+    let mut changes = Vec::new();
     for local in &locals {
-        let Some((l0, l1)) = local.days else {
+        if local.days.is_none() {
             if local.part_of.is_some() {
                 changes.push((local.uid.clone(), None));
             }
             continue;
-        };
+        }
         let mine = extent(local);
-        let waves =
-            store.incident_extents(l0 - slack, l1 + slack + config.undated_window_days, true)?;
         let best = waves
             .iter()
-            .filter_map(|w| vigil_link::covers(&extent(w), &mine, config).map(|t| (t, &w.uid)))
+            .filter_map(|(uid, w)| vigil_link::covers(w, &mine, config).map(|t| (t, uid)))
             .min();
         let wave = best.map(|(_, uid)| uid.clone());
         if wave != local.part_of {
@@ -468,6 +489,19 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
     store.set_part_of(&changes)?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// Day ranges merged where they meet or overlap, in order.
+fn merged(mut ranges: Vec<(i32, i32)>) -> Vec<(i32, i32)> {
+    ranges.sort_unstable();
+    let mut out: Vec<(i32, i32)> = Vec::new();
+    for (a, b) in ranges {
+        match out.last_mut() {
+            Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
 }
 
 fn stored_extent(

@@ -925,6 +925,43 @@ mod link {
         assert_eq!(stdout(&run(&db, &["incidents", "list", "--json"])), before);
     }
 
+    /// The incremental benchmark on a small synthetic store: three batches of new reports of
+    /// the store's last days linked incrementally, then `--check` links everything again and
+    /// compares every incident, its mentions, figures and wave.
+    #[test]
+    fn incremental_linking_of_synthetic_batches_equals_a_rebuild() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("v.db");
+        let kept = dir.path().join("bench.db");
+        let out = run(
+            &db,
+            &[
+                "bench",
+                "link-incremental",
+                "--incidents",
+                "1200",
+                "--reports",
+                "80",
+                "--runs",
+                "3",
+                "--check",
+                "--store",
+                kept.to_str().unwrap(),
+                "--json",
+                "-q",
+            ],
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        let figures: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(figures["new_mentions"], 240);
+        let base = figures["store_incidents"].as_u64().unwrap();
+        assert!((960..=1500).contains(&base), "{figures}");
+        assert!(figures["checked_incidents"].as_u64().unwrap() > base);
+        // The kept store is the one built, not the one the runs added to; --db is untouched.
+        assert!(kept.exists());
+        assert!(!db.exists());
+    }
+
     #[test]
     fn incremental_linking_report_by_report_equals_a_rebuild() {
         let dir = tempfile::tempdir().unwrap();

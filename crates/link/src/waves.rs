@@ -74,20 +74,29 @@ pub fn covers(wave: &Extent, local: &Extent, config: &Config) -> Option<(i32, u3
 pub fn assign_waves(extents: &[Extent], config: &Config) -> Vec<Option<usize>> {
     let mut out = vec![None; extents.len()];
     let mut best: Vec<Option<(i32, u32, u64)>> = vec![None; extents.len()];
-    // Locals sorted by first day; each wave looks at those that start within its days.
-    let mut locals: Vec<usize> = (0..extents.len())
+    let slack = config.date_slack_days;
+    // A local incident is covered only when its days meet the wave's; a dated one lies within
+    // them. Locals sorted by first day: each wave looks at those that start within its days, or
+    // up to `reach_back` days before (undated incidents, whose days are the window before their
+    // reports). The few undated locals longer than that are checked against every wave.
+    let reach_back = config.undated_window_days + LONG_UNDATED_DAYS;
+    let (mut locals, mut long): (Vec<usize>, Vec<usize>) = (0..extents.len())
         .filter(|&i| !extents[i].aggregate && extents[i].days.is_some())
-        .collect();
-    locals.sort_unstable_by_key(|&i| (extents[i].days.map(|d| d.0), extents[i].key));
+        .partition(|&i| {
+            let e = &extents[i];
+            e.dated || e.days.is_some_and(|(l0, l1)| l1 - l0 <= reach_back)
+        });
     let start = |i: usize| extents[i].days.map(|d| d.0).unwrap_or(i32::MAX);
+    locals.sort_unstable_by_key(|&i| (start(i), extents[i].key));
+    long.sort_unstable_by_key(|&i| (start(i), extents[i].key));
     for (w, wave) in extents.iter().enumerate() {
         let Some((w0, w1)) = wave.days.filter(|_| wave.aggregate) else {
             continue;
         };
-        let slack = config.date_slack_days;
-        let lo = locals.partition_point(|&i| start(i) < w0 - slack - config.undated_window_days);
+        let lo = locals.partition_point(|&i| start(i) < w0 - slack - reach_back);
         let hi = locals.partition_point(|&i| start(i) <= w1 + slack);
-        for &l in &locals[lo..hi.max(lo)] {
+        let long_hi = long.partition_point(|&i| start(i) <= w1 + slack);
+        for &l in locals[lo..hi.max(lo)].iter().chain(&long[..long_hi]) {
             if let Some(tight) = covers(wave, &extents[l], config)
                 && best[l].is_none_or(|b| tight < b)
             {
@@ -98,3 +107,7 @@ pub fn assign_waves(extents: &[Extent], config: &Config) -> Vec<Option<usize>> {
     }
     out
 }
+
+/// Undated incidents whose reports span more than this many days are few: [`assign_waves`]
+/// checks them against every wave.
+const LONG_UNDATED_DAYS: i32 = 7;

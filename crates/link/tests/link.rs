@@ -954,3 +954,44 @@ fn gold_mentions_fixture_is_current() {
         "tests/gold/mentions.jsonl is stale: run UPDATE_FIXTURES=1 cargo test -p vigil-link"
     );
 }
+
+#[test]
+fn waves_cover_every_local_covers_accepts_however_long_its_window() {
+    let config = Config::default();
+    let place = Some((34.5, 36.5, PlacePrecision::Settlement));
+    let local = |key: u64, days: (i32, i32), dated: bool| Extent {
+        key,
+        event_type: EventType::ViolenceAgainstCivilians,
+        aggregate: false,
+        days: Some(days),
+        dated,
+        place,
+        country: Some("SY".into()),
+        admin1: Some("latakia".into()),
+    };
+    let wave = Extent {
+        key: 1,
+        aggregate: true,
+        days: Some((1000, 1005)),
+        dated: true,
+        place: Some((34.6, 36.4, PlacePrecision::Admin1)),
+        ..local(0, (0, 0), true)
+    };
+    let extents = vec![
+        wave,
+        // Dated, inside the wave's days.
+        local(2, (1002, 1002), true),
+        // Undated, reports over two months: its window starts long before the wave.
+        local(3, (1000 - 14 - 60, 1001), false),
+        // Undated, reports a fortnight apart.
+        local(4, (1000 - 14 - 14, 1000), false),
+        // Dated, before the wave.
+        local(5, (990, 990), true),
+    ];
+    let waves = assign_waves(&extents, &config);
+    for (i, e) in extents.iter().enumerate().skip(1) {
+        let expected = covers(&extents[0], e, &config).map(|_| 0);
+        assert_eq!(waves[i], expected, "local {}", e.key);
+    }
+    assert_eq!(waves[1..], [Some(0), Some(0), Some(0), None]);
+}

@@ -154,6 +154,11 @@ pub struct LinkStats {
     pub flagged: u64,
 }
 
+/// Search windows (of mentions and of incidents) up to this many days long are found through a
+/// bounded range of their `day_min` index; longer ones through partial indexes of their own
+/// (migration V4 spells the number out in those indexes and the queries repeat it).
+pub const SHORT_SPAN_DAYS: i32 = 40;
+
 /// Ids per `IN (...)` list (SQLite allows 32,766 parameters).
 const IN_CHUNK: usize = 500;
 
@@ -278,40 +283,47 @@ impl Store {
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()?,
         );
-        // day_min of a match lies within (day_min - longest range, day_max]; ranges are bounded
-        // by searching from a year before.
+        // A match has day_min <= our day_max and day_max >= our day_min. A short window
+        // (SHORT_SPAN_DAYS or less) then starts at most that many days before ours: a bounded
+        // range of the covering index. Longer windows are few and have indexes of their own.
         if keys.name_key != 0 {
-            let mut by_name = self.conn.prepare_cached(
-                "SELECT id FROM mentions WHERE name_key = ?1 AND day_min <= ?3 AND day_min >= ?2 - 400
-                   AND day_max >= ?2",
-            )?;
-            ids.extend(
-                by_name
-                    .query_map(
-                        params![i64::from(keys.name_key), keys.day_min, keys.day_max],
-                        |row| row.get::<_, i64>(0),
-                    )?
-                    .collect::<rusqlite::Result<Vec<_>>>()?,
-            );
+            for sql in [
+                "SELECT id FROM mentions INDEXED BY mentions_name
+                 WHERE name_key = ?1 AND day_min <= ?3 AND day_min >= ?2 - 40 AND day_max >= ?2",
+                "SELECT id FROM mentions INDEXED BY mentions_name_long
+                 WHERE name_key = ?1 AND day_max - day_min > 40 AND day_max >= ?2 AND day_min <= ?3",
+            ] {
+                let mut by_name = self.conn.prepare_cached(sql)?;
+                for id in by_name.query_map(
+                    params![i64::from(keys.name_key), keys.day_min, keys.day_max],
+                    |row| row.get::<_, i64>(0),
+                )? {
+                    ids.push(id?);
+                }
+            }
         }
         if keys.admin_key != 0 {
-            let mut by_admin = self.conn.prepare_cached(
-                "SELECT id FROM mentions WHERE admin_key = ?1 AND day_min <= ?3 AND day_min >= ?2 - 400
-                   AND day_max >= ?2 AND (?4 OR coarse)",
-            )?;
-            ids.extend(
-                by_admin
-                    .query_map(
-                        params![
-                            keys.admin_key as i64,
-                            keys.day_min,
-                            keys.day_max,
-                            keys.coarse
-                        ],
-                        |row| row.get::<_, i64>(0),
-                    )?
-                    .collect::<rusqlite::Result<Vec<_>>>()?,
-            );
+            for sql in [
+                "SELECT id FROM mentions INDEXED BY mentions_admin
+                 WHERE admin_key = ?1 AND day_min <= ?3 AND day_min >= ?2 - 40 AND day_max >= ?2
+                   AND (?4 OR coarse)",
+                "SELECT id FROM mentions INDEXED BY mentions_admin_long
+                 WHERE admin_key = ?1 AND day_max - day_min > 40 AND day_max >= ?2 AND day_min <= ?3
+                   AND (?4 OR coarse)",
+            ] {
+                let mut by_admin = self.conn.prepare_cached(sql)?;
+                for id in by_admin.query_map(
+                    params![
+                        keys.admin_key as i64,
+                        keys.day_min,
+                        keys.day_max,
+                        keys.coarse
+                    ],
+                    |row| row.get::<_, i64>(0),
+                )? {
+                    ids.push(id?);
+                }
+            }
         }
         ids.sort_unstable();
         ids.dedup();
@@ -522,21 +534,40 @@ impl Store {
         day_max: i32,
         waves_only: bool,
     ) -> Result<Vec<IncidentExtent>> {
-        let sql = if waves_only {
-            "SELECT uid, anchor, event_type, aggregate, day_min, day_max, dated, lat, lon, place_precision,
-                    country, admin1, part_of
-             FROM incidents INDEXED BY incidents_waves
-             WHERE aggregate = 1 AND day_min <= ?2 AND day_min >= ?1 - 3660 AND day_max >= ?1"
+        // Short extents (SHORT_SPAN_DAYS or less) start at most that many days before
+        // day_min; longer ones are found by their last day through their own partial index.
+        let queries = if waves_only {
+            [
+                "SELECT uid, anchor, event_type, aggregate, day_min, day_max, dated, lat, lon,
+                        place_precision, country, admin1, part_of
+                 FROM incidents INDEXED BY incidents_waves
+                 WHERE aggregate = 1 AND day_min <= ?2 AND day_min >= ?1 - 40 AND day_max >= ?1",
+                "SELECT uid, anchor, event_type, aggregate, day_min, day_max, dated, lat, lon,
+                        place_precision, country, admin1, part_of
+                 FROM incidents INDEXED BY incidents_waves_long
+                 WHERE aggregate = 1 AND day_max - day_min > 40 AND day_max >= ?1 AND day_min <= ?2
+                   AND day_min < ?1 - 40",
+            ]
         } else {
-            "SELECT uid, anchor, event_type, aggregate, day_min, day_max, dated, lat, lon, place_precision,
-                    country, admin1, part_of
-             FROM incidents INDEXED BY incidents_days
-             WHERE day_min <= ?2 AND day_min >= ?1 - 3660 AND day_max >= ?1"
+            [
+                "SELECT uid, anchor, event_type, aggregate, day_min, day_max, dated, lat, lon,
+                        place_precision, country, admin1, part_of
+                 FROM incidents INDEXED BY incidents_days
+                 WHERE day_min <= ?2 AND day_min >= ?1 - 40 AND day_max >= ?1",
+                "SELECT uid, anchor, event_type, aggregate, day_min, day_max, dated, lat, lon,
+                        place_precision, country, admin1, part_of
+                 FROM incidents INDEXED BY incidents_days_long
+                 WHERE day_max - day_min > 40 AND day_max >= ?1 AND day_min <= ?2
+                   AND day_min < ?1 - 40",
+            ]
         };
-        let mut statement = self.conn.prepare_cached(sql)?;
-        let rows = statement
-            .query_map(params![day_min, day_max], extent)?
-            .collect::<rusqlite::Result<_>>()?;
+        let mut rows = Vec::new();
+        for sql in queries {
+            let mut statement = self.conn.prepare_cached(sql)?;
+            for row in statement.query_map(params![day_min, day_max], extent)? {
+                rows.push(row?);
+            }
+        }
         Ok(rows)
     }
 

@@ -47,7 +47,7 @@ use rusqlite::Connection;
 
 pub use incidents::{
     IncidentExtent, IncidentFilter, LinkStats, MentionKeys, NewExtraction, NewIncident, NewMention,
-    PendingReport, Replaced, StoredMention, parse_day,
+    PendingReport, Replaced, SHORT_SPAN_DAYS, StoredMention, parse_day,
 };
 pub use insert::{Inserted, RunRecord};
 pub use query::{ListQuery, ReportSummary, SearchHit, SearchQuery, Stats};

@@ -718,3 +718,115 @@ mod reference_events {
         assert_eq!(seen, ["SYR2", "SYR3"]);
     }
 }
+
+/// The searches of incremental linking: every stored window that meets the searched days is
+/// found, short or long, and nothing outside is. (Each search names its index with INDEXED BY,
+/// so a query the index cannot answer fails here rather than scanning.)
+mod link_search {
+    use super::*;
+    use vigil_model::{DateRange, EventType, Mention, SubEventType, Victims};
+    use vigil_store::{MentionKeys, NewMention, SHORT_SPAN_DAYS};
+
+    fn mention() -> Mention {
+        Mention {
+            event_type: EventType::Battles,
+            sub_event_type: SubEventType::ArmedClash,
+            date: DateRange::unknown(),
+            place: None,
+            actors: Vec::new(),
+            victims: Victims::Unknown,
+            victim_identity: None,
+            figures: Default::default(),
+            historical: false,
+            aggregate: false,
+            evidence: Vec::new(),
+        }
+    }
+
+    fn keys(
+        day_min: i32,
+        day_max: i32,
+        name_key: u32,
+        admin_key: u64,
+        coarse: bool,
+    ) -> MentionKeys {
+        MentionKeys {
+            day_min,
+            day_max,
+            lat_min: 10.0,
+            lat_max: 10.1,
+            lon_min: 20.0,
+            lon_max: 20.1,
+            name_key,
+            admin_key,
+            coarse,
+        }
+    }
+
+    /// Stores one mention per window (all in one report) and returns their ids.
+    fn stored(store: &mut Store, source: &str, windows: &[MentionKeys]) -> Vec<i64> {
+        let outcome = store
+            .insert_batch(&[report(source, None, "M", source)], AT)
+            .unwrap();
+        let Inserted::Stored { id, .. } = outcome[0] else {
+            panic!("stored")
+        };
+        let m = mention();
+        let new: Vec<NewMention<'_>> = windows
+            .iter()
+            .map(|k| NewMention {
+                mention: &m,
+                features: vec![1, 2, 3],
+                keys: Some(*k),
+            })
+            .collect();
+        store
+            .replace_mentions(id, "test", AT, &new, &serde_json::json!([]))
+            .unwrap()
+            .inserted
+    }
+
+    #[test]
+    fn name_and_admin_searches_find_short_and_long_windows() {
+        let mut store = Store::open_in_memory().unwrap();
+        let far = 1000; // Boxes elsewhere: only the name and admin keys can find these.
+        let mut windows = vec![
+            keys(100, 100, 7, 0, false),                   // 0: same day, same name
+            keys(100 - SHORT_SPAN_DAYS, 100, 7, 0, false), // 1: the longest short window
+            keys(99 - SHORT_SPAN_DAYS, 100, 7, 0, false),  // 2: the shortest long window
+            keys(10, 59, 7, 0, false),                     // 3: ends before
+            keys(101 + 1, 130, 7, 0, false),               // 4: starts after
+            keys(100, 100, 8, 0, false),                   // 5: another name
+            keys(90, 95, 0, 55, true),                     // 6: the same unit, an area
+            keys(0, 200, 0, 55, true),                     // 7: a long area window
+            keys(99, 99, 0, 55, false),                    // 8: the same unit, not an area
+            keys(-500, 99, 0, 55, true),                   // 9: a very long area window
+        ];
+        for w in &mut windows {
+            w.lat_min += f64::from(far);
+            w.lat_max += f64::from(far);
+        }
+        let ids = stored(&mut store, "a", &windows);
+        let find = |k: MentionKeys| -> Vec<usize> {
+            let found = store.candidate_mentions(&k).unwrap();
+            ids.iter()
+                .enumerate()
+                .filter(|(_, id)| found.contains(id))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        assert_eq!(find(keys(100, 101, 7, 0, false)), vec![0, 1, 2]);
+        // An area finds the unit's areas and places; a place finds only its areas.
+        assert_eq!(find(keys(95, 99, 0, 55, true)), vec![6, 7, 8, 9]);
+        assert_eq!(find(keys(95, 99, 0, 55, false)), vec![6, 7, 9]);
+        // The box search finds a box in the same days and area.
+        assert_eq!(find(keys(100, 100, 0, 0, false)), Vec::<usize>::new());
+        let boxed = stored(&mut store, "b", &[keys(100, 100, 0, 0, false)]);
+        assert_eq!(
+            store
+                .candidate_mentions(&keys(99, 100, 0, 0, false))
+                .unwrap(),
+            boxed
+        );
+    }
+}
