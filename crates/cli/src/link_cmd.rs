@@ -315,9 +315,12 @@ fn assemble_clusters(
         .collect())
 }
 
+/// Stores built incidents: all of a rebuild's, or (incrementally) in place of the incidents
+/// `remove`, moving the unchanged incidents `moved` to their new components.
 fn write_incidents(
     store: &mut Store,
-    stale_components: &[i64],
+    remove: &[i64],
+    moved: &[(i64, i64)],
     built: &[Built],
     rebuild: bool,
 ) -> Result<Vec<String>> {
@@ -338,7 +341,7 @@ fn write_incidents(
         store.insert_incidents(&new)?;
         Ok(Vec::new())
     } else {
-        Ok(store.replace_incidents(stale_components, &new)?)
+        Ok(store.replace_incidents(remove, moved, &new)?)
     }
 }
 
@@ -392,24 +395,59 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
         }
     }
     let touched: Vec<i64> = touched.into_iter().collect();
-    let mut features: Vec<Features> = store
-        .component_features(&touched)?
-        .into_iter()
-        .map(|(id, bytes)| decode(id, &bytes))
-        .collect::<Result<_>>()?;
+    let members = store.component_features(&touched)?;
+    // What each touched mention belongs to now, and how many mentions each incident has.
+    let mut was: Vec<Option<(i64, i64)>> = Vec::with_capacity(members.len() + unlinked.len());
+    let mut sizes: HashMap<i64, usize> = HashMap::new();
+    let mut features: Vec<Features> = Vec::with_capacity(members.len() + unlinked.len());
+    for m in members {
+        features.push(decode(m.id, &m.features)?);
+        was.push(m.incident.map(|i| (i, m.component)));
+        if let Some(i) = m.incident {
+            *sizes.entry(i).or_default() += 1;
+        }
+    }
+    was.resize(was.len() + unlinked.len(), None);
     features.extend(unlinked);
     let linking = vigil_link::link(&features, config);
     summary.components = linking.component.iter().collect::<BTreeSet<_>>().len() as u64;
-    let clusters: Vec<(Vec<i64>, i64)> = linking
-        .clusters
-        .iter()
-        .map(|c| {
-            let ids: Vec<i64> = c.iter().map(|&i| features[i].key as i64).collect();
-            (ids, linking.component[c[0]] as i64)
-        })
+    // A cluster made of exactly the mentions of one stored incident is that incident, unchanged
+    // (assembly depends on the mentions alone): it stays, moved to its new component if that
+    // changed. Every other stored incident of the touched components is replaced.
+    let mut clusters: Vec<(Vec<i64>, i64)> = Vec::new();
+    let mut kept: BTreeSet<i64> = BTreeSet::new();
+    let mut moved: Vec<(i64, i64)> = Vec::new();
+    for c in &linking.clusters {
+        let component = linking.component[c[0]] as i64;
+        let same = match was[c[0]] {
+            Some((incident, old_component))
+                if sizes.get(&incident) == Some(&c.len())
+                    && c.iter().all(|&i| was[i].map(|w| w.0) == Some(incident)) =>
+            {
+                Some((incident, old_component))
+            }
+            _ => None,
+        };
+        match same {
+            Some((incident, old_component)) => {
+                kept.insert(incident);
+                if old_component != component {
+                    moved.push((incident, component));
+                }
+            }
+            None => clusters.push((
+                c.iter().map(|&i| features[i].key as i64).collect(),
+                component,
+            )),
+        }
+    }
+    let remove: Vec<i64> = sizes
+        .keys()
+        .copied()
+        .filter(|i| !kept.contains(i))
         .collect();
     let built = assemble_clusters(store, &clusters, config)?;
-    let removed = write_incidents(store, &touched, &built, false)?;
+    let removed = write_incidents(store, &remove, &moved, &built, false)?;
     summary.incidents_written = built.len() as u64;
     summary.written = built.iter().map(|b| b.0.id.clone()).collect();
     summary.incidents_removed = removed.len() as u64;
@@ -592,7 +630,7 @@ pub fn rebuild(store: &mut Store, config: &Config) -> Result<LinkSummary> {
             })
             .collect();
         let built = assemble_clusters(store, &clusters, config)?;
-        write_incidents(store, &[], &built, true)?;
+        write_incidents(store, &[], &[], &built, true)?;
         summary.incidents_written += built.len() as u64;
     }
     drop(features);

@@ -51,6 +51,17 @@ pub struct MentionKeys {
     pub coarse: bool,
 }
 
+/// A linked mention as incremental linking reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentMember {
+    pub id: i64,
+    /// `vigil_link::Features::encode` of the mention.
+    pub features: Vec<u8>,
+    pub component: i64,
+    /// The incident's row id.
+    pub incident: Option<i64>,
+}
+
 /// A mention's id, encoded linking features and component (when linked).
 pub type FeatureRow = (i64, Vec<u8>, Option<i64>);
 
@@ -348,16 +359,21 @@ impl Store {
         Ok(out)
     }
 
-    /// `(id, features)` of every mention in the given components.
-    pub fn component_features(&self, components: &[i64]) -> Result<Vec<(i64, Vec<u8>)>> {
+    /// Every mention in the given components, with its features and incident.
+    pub fn component_features(&self, components: &[i64]) -> Result<Vec<ComponentMember>> {
         let mut out = Vec::new();
         for chunk in in_lists(components) {
             let mut statement = self.conn.prepare_cached(&format!(
-                "SELECT id, features FROM mentions WHERE component IN ({})",
+                "SELECT id, features, component, incident_id FROM mentions WHERE component IN ({})",
                 placeholders(chunk.len())
             ))?;
             let rows = statement.query_map(rusqlite::params_from_iter(&chunk), |row| {
-                Ok((row.get(0)?, row.get(1)?))
+                Ok(ComponentMember {
+                    id: row.get(0)?,
+                    features: row.get(1)?,
+                    component: row.get(2)?,
+                    incident: row.get(3)?,
+                })
             })?;
             for row in rows {
                 out.push(row?);
@@ -442,23 +458,24 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces the incidents of the given components (and of the given mentions' current
-    /// incidents) with new ones, and records each mention's component and incident, in one
-    /// transaction. Returns the uids of the incidents removed.
+    /// Writes what incremental linking changed, in one transaction: removes the incidents
+    /// `remove` (row ids) and any incident a member of the new ones still belongs to, moves the
+    /// unchanged incidents `moved` (`(row id, component)`) to their new component, stores the
+    /// new incidents and records each mention's component and incident. Returns the uids of the
+    /// incidents removed.
     pub fn replace_incidents(
         &mut self,
-        stale_components: &[i64],
+        remove: &[i64],
+        moved: &[(i64, i64)],
         incidents: &[NewIncident<'_>],
     ) -> Result<Vec<String>> {
         let tx = self.conn.transaction()?;
         let mut removed = Vec::new();
         {
-            // The incidents of the stale components, and of each member mention's current
-            // incident (which may lie outside them when the component id changed).
             let mut doomed: HashMap<i64, String> = HashMap::new();
-            for chunk in in_lists(stale_components) {
+            for chunk in in_lists(remove) {
                 let mut uids = tx.prepare_cached(&format!(
-                    "SELECT id, uid FROM incidents WHERE component IN ({})",
+                    "SELECT id, uid FROM incidents WHERE id IN ({})",
                     placeholders(chunk.len())
                 ))?;
                 for row in uids.query_map(rusqlite::params_from_iter(&chunk), |row| {
@@ -466,6 +483,16 @@ impl Store {
                 })? {
                     let (id, uid) = row?;
                     doomed.insert(id, uid);
+                }
+            }
+            {
+                let mut incident =
+                    tx.prepare_cached("UPDATE incidents SET component = ?2 WHERE id = ?1")?;
+                let mut members =
+                    tx.prepare_cached("UPDATE mentions SET component = ?2 WHERE incident_id = ?1")?;
+                for (id, component) in moved {
+                    incident.execute(params![id, component])?;
+                    members.execute(params![id, component])?;
                 }
             }
             let members: Vec<i64> = incidents
