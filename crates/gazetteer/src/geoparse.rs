@@ -1689,6 +1689,26 @@ fn resolve_document(
                     why.push("named as a city".into());
                 }
             }
+            // A bare name that an admin area shares with its seat or its big city ("New York",
+            // "in Ayacucho") names the city; "X province" or "X state" names the area (a cue
+            // of kind).
+            None | Some(CueKind::Locative | CueKind::List | CueKind::Of)
+                if f == "ADM1"
+                    && d.cands.iter().any(|o| {
+                        let q = ix.row(o.id);
+                        let qf = ix.feature_code(q.fcode);
+                        o.kind == MatchKind::Key
+                            && q.country == r.country
+                            && q.admin1 == r.admin1
+                            && ix.fcode_ppl.get(q.fcode as usize).copied().unwrap_or(false)
+                            && (qf == "PPLA" || qf == "PPLC" || q.population >= 100_000)
+                    }) =>
+            {
+                s -= 3.0;
+                if explain {
+                    why.push("bare name of an admin area and its city: the city".into());
+                }
+            }
             _ => {}
         }
         if d.weak {
@@ -1769,7 +1789,20 @@ fn resolve_document(
                     *admins.entry(r.admin1).or_default() += 1.0;
                 }
             }
-            if !f.starts_with("PCL") && f != "ADM1" && r.flags & flag::REGION == 0 {
+            // A city named by the bare name it shares with its admin area ("Idlib") may stand
+            // for the area: it pulls no neighbours, as the area would not.
+            let area_namesake = !matches!(
+                cue_kind(d),
+                Some(CueKind::Settlement | CueKind::City | CueKind::District)
+            ) && d.cands.iter().any(|o| {
+                let q = ix.row(o.id);
+                o.kind == MatchKind::Key
+                    && q.country == r.country
+                    && q.admin1 == r.admin1
+                    && ix.feature_code(q.fcode) == "ADM1"
+            });
+            if !f.starts_with("PCL") && f != "ADM1" && r.flags & flag::REGION == 0 && !area_namesake
+            {
                 anchors.push(Anchor::new(f64::from(r.lat), f64::from(r.lon), g));
             }
         }

@@ -346,6 +346,39 @@ mod recognition {
     }
 
     #[test]
+    fn a_bare_name_shared_by_an_admin_area_and_its_city_is_the_city() {
+        // (text, name, precision, a point it must lie within 30 km of)
+        for (text, name, precision, (lat, lon)) in [
+            (
+                "Police in New York said two men were shot on Tuesday.",
+                "New York",
+                PlacePrecision::Settlement,
+                (40.71, -74.01),
+            ),
+            (
+                "A bomb exploded in a dance hall in Ayacucho, a city south of Lima.",
+                "Ayacucho",
+                PlacePrecision::Settlement,
+                (-13.16, -74.22),
+            ),
+            (
+                "Troops were sent to Ayacucho department after the attacks.",
+                "Ayacucho department",
+                PlacePrecision::Admin1,
+                (-13.83, -74.06),
+            ),
+        ] {
+            let found = places(text);
+            let p = mention(&found, name).place.clone().unwrap();
+            assert_eq!(p.precision, precision, "{name} in {text:?}: {p:?}");
+            assert!(
+                haversine_km(p.lat, p.lon, lat, lon) < 30.0,
+                "{name} in {text:?}: {p:?}"
+            );
+        }
+    }
+
+    #[test]
     fn the_world_layer_resolves_places_of_other_wars() {
         let found = places(
             "Russian missiles struck Kharkiv and Zaporizhzhia overnight, officials in Kyiv said. \
