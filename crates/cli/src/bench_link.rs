@@ -381,7 +381,12 @@ fn store_synthetic(
             })
             .collect();
         // The whole chunk's mentions in one transaction.
-        let batch: Vec<(link_cmd::ReportKey<'_>, &[vigil_model::Mention])> = chunk
+        let no_diagnostics = serde_json::Value::Array(vec![]);
+        let batch: Vec<(
+            link_cmd::ReportKey<'_>,
+            &[vigil_model::Mention],
+            &serde_json::Value,
+        )> = chunk
             .iter()
             .zip(&keys)
             .zip(&held)
@@ -393,6 +398,7 @@ fn store_synthetic(
                         published: mentions[members[0]].report.published,
                     },
                     ms.as_slice(),
+                    &no_diagnostics,
                 )
             })
             .collect();

@@ -162,18 +162,18 @@ pub fn store_mentions(
     )?)
 }
 
-/// Stores the mentions of many reports in one transaction (replacing earlier extractions).
+/// Stores the mentions (and extraction diagnostics) of many reports in one transaction,
+/// replacing earlier extractions.
 pub fn store_mentions_many(
     store: &mut Store,
-    reports: &[(ReportKey<'_>, &[Mention])],
+    reports: &[(ReportKey<'_>, &[Mention], &serde_json::Value)],
     extractor_version: &str,
     config: &Config,
 ) -> Result<Vec<Replaced>> {
     let at = now_utc();
-    let diagnostics = serde_json::Value::Array(vec![]);
     let prepared: Vec<Vec<NewMention<'_>>> = reports
         .iter()
-        .map(|(report, mentions)| {
+        .map(|(report, mentions, _)| {
             mentions
                 .iter()
                 .map(|m| prepare(m, report.uid, report.published, config))
@@ -183,12 +183,12 @@ pub fn store_mentions_many(
     let extractions: Vec<NewExtraction<'_>> = reports
         .iter()
         .zip(&prepared)
-        .map(|((report, _), mentions)| NewExtraction {
+        .map(|((report, _, diagnostics), mentions)| NewExtraction {
             report_id: report.id,
             extractor_version,
             extracted_at: &at,
             mentions,
-            diagnostics: &diagnostics,
+            diagnostics,
         })
         .collect();
     Ok(store.replace_mentions_many(&extractions)?)
@@ -709,23 +709,33 @@ pub fn extract_and_link(store: &mut Store, jobs: usize) -> Result<ExtractSummary
                     })
                     .collect()
             });
-        for (report, (extraction, published)) in batch.iter().zip(extracted) {
-            let diagnostics = serde_json::to_value(&extraction.diagnostics)?;
-            store_mentions(
-                store,
-                ReportKey {
-                    id: report.id,
-                    uid: &report.uid,
-                    published,
-                },
-                &version,
-                &extraction.mentions,
-                &diagnostics,
-                &config,
-            )?;
-            summary.reports_extracted += 1;
-            summary.mentions += extraction.mentions.len() as u64;
-        }
+        // The batch's mentions in one transaction.
+        let diagnostics: Vec<serde_json::Value> = extracted
+            .iter()
+            .map(|(e, _)| serde_json::to_value(&e.diagnostics))
+            .collect::<serde_json::Result<_>>()?;
+        let reports: Vec<(ReportKey<'_>, &[Mention], &serde_json::Value)> = batch
+            .iter()
+            .zip(&extracted)
+            .zip(&diagnostics)
+            .map(|((report, (extraction, published)), diagnostics)| {
+                (
+                    ReportKey {
+                        id: report.id,
+                        uid: &report.uid,
+                        published: *published,
+                    },
+                    extraction.mentions.as_slice(),
+                    diagnostics,
+                )
+            })
+            .collect();
+        store_mentions_many(store, &reports, &version, &config)?;
+        summary.reports_extracted += reports.len() as u64;
+        summary.mentions += extracted
+            .iter()
+            .map(|(e, _)| e.mentions.len() as u64)
+            .sum::<u64>();
     }
     summary.link = link_pending(store, &config)?;
     Ok(summary)
