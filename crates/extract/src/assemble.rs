@@ -1319,6 +1319,7 @@ fn far_modal_in(doc: &Doc, lo: usize, t: usize) -> bool {
         doc.find_at(k, |w| matches!(w, What::Cue(Cue::Negation | Cue::Modal)))
             .is_some_and(|h| {
                 h.end() <= t
+                    && !crate::figures::number_sign(doc, k)
                     && (h.len >= 2
                         || matches!(
                             doc.norm(k),
@@ -1948,8 +1949,9 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
         }
     }
 
-    // A report that names no event place but its dateline ("LITTLE ROCK, Ark. --"): its
-    // placeless incidents happened there.
+    // A report that names no event place but its dateline ("LITTLE ROCK, Ark. --"), or no
+    // dateline and one place only ("new evidence in a Pensacola teen's death"): its placeless
+    // incidents happened there.
     let any_place = state
         .drafts
         .iter()
@@ -1958,7 +1960,8 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
         .places
         .iter()
         .find(|p| p.role == PlaceRole::Dateline && !is_coarse(&p.place))
-        .map(|p| p.place.clone());
+        .map(|p| p.place.clone())
+        .or_else(|| only_place(input));
     if !any_place && let Some(p) = dateline {
         for d in state
             .drafts
@@ -1983,8 +1986,13 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
             && let Some(p) = input.published
         {
             // Nothing dates it: the report's own day is the best the text gives, as a range back
-            // to the week before.
-            date = DateRange::between(add_days(p, -7), p, DatePrecision::Week);
+            // to the week before; an hour of the day without a day ("just after 2 a.m.") tells
+            // of the last day in news copy.
+            date = if d.sentences.iter().any(|&si| clock_time_in(doc, si)) {
+                DateRange::between(add_days(p, -1), p, DatePrecision::Range)
+            } else {
+                DateRange::between(add_days(p, -7), p, DatePrecision::Week)
+            };
         }
         let historical = match (date.bounds(), input.published) {
             (Some((_, end)), Some(p)) => {
@@ -2204,4 +2212,42 @@ fn figures_of(doc: &Doc, d: &Draft) -> BTreeMap<FigureKind, Figure> {
         });
     }
     out
+}
+
+/// An hour of the day in sentence `si`: "2 a.m.", "10:30 p.m.", "9pm", "noon" is left out.
+fn clock_time_in(doc: &Doc, si: usize) -> bool {
+    let Some(sentence) = doc.sentences.get(si) else {
+        return false;
+    };
+    let toks = &doc.toks;
+    sentence.toks.clone().any(|k| {
+        if toks.shape(k) != Some(crate::tokens::Shape::Number) {
+            return false;
+        }
+        let mut j = k + 1;
+        if toks.is_punct(j, ":") && toks.shape(j + 1) == Some(crate::tokens::Shape::Number) {
+            j += 2;
+        }
+        match toks.norm_at(j) {
+            "am" | "pm" => true,
+            "a" | "p" => toks.is_punct(j + 1, ".") && toks.norm_at(j + 2) == "m",
+            _ => false,
+        }
+    })
+}
+
+/// The one place a report names where things happen (leaving out names inside longer names,
+/// homes, origins and offices), when it names exactly one, and it is finer than a province.
+fn only_place(input: &Input) -> Option<Place> {
+    let mut places = input
+        .places
+        .iter()
+        .filter(|p| !p.modifier && matches!(p.role, PlaceRole::Event | PlaceRole::Reference));
+    let first = places.next()?;
+    if is_coarse(&first.place) {
+        return None;
+    }
+    places
+        .all(|p| p.place.name == first.place.name && p.place.country == first.place.country)
+        .then(|| first.place.clone())
 }

@@ -53,6 +53,16 @@ pub fn denied_or_modal(doc: &Doc, p: usize, floor: usize) -> bool {
     governed(doc, p, floor, false)
 }
 
+/// "No 4", "No. 12": the abbreviation of "number", not a negation.
+pub fn number_sign(doc: &Doc, k: usize) -> bool {
+    let next = if doc.toks.is_punct(k + 1, ".") {
+        k + 2
+    } else {
+        k + 1
+    };
+    doc.norm(k) == "no" && doc.toks.shape(next) == Some(crate::tokens::Shape::Number)
+}
+
 /// As [`denied_or_modal`]; for a noun ("subjected villagers to summary executions") the
 /// infinitive "to" does not count.
 pub fn governed(doc: &Doc, p: usize, floor: usize, noun: bool) -> bool {
@@ -65,7 +75,7 @@ pub fn governed(doc: &Doc, p: usize, floor: usize, noun: bool) -> bool {
         }
         if let Some(h) = doc
             .find_at(k, |w| matches!(w, What::Cue(Cue::Negation | Cue::Modal)))
-            .filter(|h| h.end() <= p)
+            .filter(|h| h.end() <= p && !number_sign(doc, k))
         {
             if noun && doc.norm(k) == "to" && h.len == 1 {
                 continue;

@@ -250,10 +250,16 @@ fn analyse<'a>(input: &ReportInput<'a>, resources: &Resources, config: &Config) 
         }
     }
     for h in &doc.hits {
-        if matches!(h.what, What::ClaimKnown(_)) {
+        // Known claimants; and weapons named after a place or a maker ("Claymore mine",
+        // "Katyusha rockets"): a trigger phrase of several words is never a place.
+        if matches!(h.what, What::ClaimKnown(_))
+            || (matches!(h.what, What::Trigger(_)) && h.len >= 2)
+        {
             exclude.push(doc.span(h.start as usize, h.end()));
         }
     }
+    exclude.extend(places::person_names(&doc));
+    exclude.extend(places::institution_names(&doc));
     let places = places::find(
         &doc,
         &resources.gazetteer,

@@ -216,6 +216,29 @@ pub fn find(
             continue;
         };
         let glued = glued_to_name(doc, a, b, &spans);
+        // "in Morazan Department.", "Kaduna State": the name with its own unit noun is the
+        // place itself, not part of a longer name ("Escambia County Sheriff's deputies" is).
+        let with_unit = doc.toks.list.get(b).is_some_and(|t| t.capitalised)
+            && matches!(
+                doc.toks.norm_at(b),
+                "department"
+                    | "departments"
+                    | "province"
+                    | "governorate"
+                    | "district"
+                    | "county"
+                    | "state"
+                    | "region"
+                    | "municipality"
+                    | "prefecture"
+                    | "oblast"
+                    | "division"
+            )
+            && !doc
+                .toks
+                .list
+                .get(b + 1)
+                .is_some_and(|t| t.capitalised || doc.toks.norm_at(b + 1) == "'s");
         let cued = m.cue.is_some()
             || (a > 0
                 && matches!(
@@ -263,7 +286,7 @@ pub fn find(
                 ..place
             },
             role,
-            modifier: m.modifier || glued,
+            modifier: (m.modifier && !with_unit) || glued,
             cued,
             named_as_place: a >= 2
                 && doc.norm(a - 1) == "of"
@@ -446,4 +469,125 @@ pub fn anaphor_accepts(doc: &Doc, noun: Option<usize>, p: PlacePrecision) -> boo
         }
         _ => p != PlacePrecision::Country,
     }
+}
+
+/// Names the report gives to people, which are never places: a name with an age in apposition
+/// ("Jordan Dumas, 19,"), after an age ("16-year-old Jaibreon Cook") or after a courtesy title
+/// ("Mr. Dumas", "Mrs. Cook"). A surname so introduced is a person wherever the report repeats
+/// it ("Dumas will also answer to ..."), and so is the capitalised word before it. Returns the
+/// spans of every such word.
+pub fn person_names(doc: &Doc) -> Vec<Span> {
+    if doc.all_caps {
+        return Vec::new();
+    }
+    let n = doc.toks.len();
+    let cap = |k: usize| {
+        doc.is_word(k)
+            && doc.toks.list[k].capitalised
+            && doc
+                .find_at(k, |w| matches!(w, What::FunctionWord))
+                .is_none()
+    };
+    let mut surnames: Vec<&str> = Vec::new();
+    for k in 0..n {
+        // "Jordan Dumas, 19,": two or three capitalised words, a comma, an age, a comma.
+        if cap(k)
+            && k >= 1
+            && cap(k - 1)
+            && doc.toks.is_punct(k + 1, ",")
+            && doc
+                .number_value(k + 2)
+                .is_some_and(|v| (1..=110).contains(&v))
+            && (doc.toks.is_punct(k + 3, ",") || doc.norm(k + 3) == "and")
+            && doc.sentence_of(k - 1) == doc.sentence_of(k + 2)
+        {
+            surnames.push(doc.norm(k));
+        }
+        // "16-year-old Jaibreon Cook": the last of the capitalised words after the age.
+        if doc.norm(k) == "old"
+            && k >= 2
+            && doc.norm(k - 1) == "year"
+            && doc.toks.list[k].joined
+            && cap(k + 1)
+        {
+            let mut e = k + 1;
+            while e + 1 < n && cap(e + 1) && e < k + 3 {
+                e += 1;
+            }
+            if e > k + 1 {
+                surnames.push(doc.norm(e));
+            }
+        }
+        // "Mr. Dumas", "Mrs Cook".
+        if matches!(doc.norm(k), "mr" | "mrs" | "ms" | "miss") && doc.toks.list[k].capitalised {
+            let j = if doc.toks.is_punct(k + 1, ".") {
+                k + 2
+            } else {
+                k + 1
+            };
+            if cap(j) {
+                surnames.push(doc.norm(j));
+            }
+        }
+    }
+    if surnames.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for k in 0..n {
+        if cap(k) && surnames.contains(&doc.norm(k)) {
+            let a = if k >= 1 && cap(k - 1) { k - 1 } else { k };
+            out.push(doc.span(a, k + 1));
+        }
+    }
+    out
+}
+
+/// Institutions named after a saint or a person ("Saint Mary's Hospital", "St. John's
+/// College"): the name before the possessive is no place. Returns the spans of such names.
+pub fn institution_names(doc: &Doc) -> Vec<Span> {
+    if doc.all_caps {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for k in 1..doc.toks.len() {
+        if doc.norm(k) != "'s"
+            || !doc.toks.list.get(k + 1).is_some_and(|t| t.capitalised)
+            || !matches!(
+                doc.norm(k + 1),
+                "hospital"
+                    | "hospitals"
+                    | "school"
+                    | "college"
+                    | "university"
+                    | "church"
+                    | "cathedral"
+                    | "chapel"
+                    | "medical"
+                    | "clinic"
+                    | "academy"
+                    | "high"
+                    | "elementary"
+                    | "institute"
+                    | "parish"
+                    | "abbey"
+                    | "infirmary"
+            )
+        {
+            continue;
+        }
+        // Back over the capitalised words of the name, with an abbreviated "St.".
+        let mut a = k;
+        while a >= 1
+            && ((doc.is_word(a - 1) && doc.toks.list[a - 1].capitalised)
+                || (doc.toks.is_punct(a - 1, ".") && a >= 2 && doc.norm(a - 2) == "st"))
+            && k - a < 5
+        {
+            a -= 1;
+        }
+        if a < k {
+            out.push(doc.span(a, k));
+        }
+    }
+    out
 }

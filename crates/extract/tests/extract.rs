@@ -331,6 +331,13 @@ fn short_reports_become_incidents() {
     insta::assert_snapshot!(check_report("2016-05-13", "Regime forces have consistently bombarded the villages of Teir Maala with barrel bombs."), @"none");
     insta::assert_snapshot!(check_report("2016-05-13", "The Homs countryside has seen massacres, such as the infamous Houla massacre in May 2012, in which 65 children were killed."), @"violence_against_civilians/attack 2012-05-01..2012-05-31 SY/Homs killed=65 historical");
     insta::assert_snapshot!(check_report("2024-05-10", "The militants threatened to attack Kidal if the army did not withdraw."), @"none");
+    // What is investigated happened; an hour of the day without a day is the last day.
+    insta::assert_snapshot!(check_report("2016-10-29", "Police are investigating a shooting in Indianapolis. Just after 2 a.m., an 18-year-old man was shot."), @"violence_against_civilians/attack 2016-10-28..2016-10-29 US/Indiana");
+    // "No 4" is a number, not a negation; "Morazan Department" is the department itself.
+    insta::assert_snapshot!(check_report("1988-12-09", "The commander of Military Detachment No 4 reported that 22 guerrillas were killed in Morazan Department today."), @"violence_against_civilians/attack 1988-12-09 SV/Morazán killed=22 aggregate");
+    // A surname introduced with an age is a person wherever it recurs ("Dumas" is no Damascus);
+    // "St. Mary's Hospital" is no place.
+    insta::assert_snapshot!(check_report("2016-12-07", "Jordan Dumas, 19, was arrested Wednesday. Police said Dumas shot a man on Sunday. The man died at St. Mary's Hospital."), @"none");
 }
 
 // ---------------------------------------------------------------------------------------------
