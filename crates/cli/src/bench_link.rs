@@ -532,12 +532,14 @@ pub fn run_incremental(global: &Global, args: &IncrementalArgs) -> Result<()> {
         );
         let recent = period.last_days(args.recent_days);
         let mut seconds = Vec::new();
+        let mut cpu_seconds = Vec::new();
         let mut written = Vec::new();
         let mut replaced = Vec::new();
         for run in 0..args.runs {
             let mentions =
                 new_reports(args.reports, args.seed + 1000 + u64::from(run), recent, run);
             let t = Instant::now();
+            let cpu0 = self_cpu_seconds();
             let stored = store_synthetic(
                 &mut store,
                 &mentions,
@@ -546,6 +548,7 @@ pub fn run_incremental(global: &Global, args: &IncrementalArgs) -> Result<()> {
             )?;
             let summary = link_cmd::link_pending(&mut store, &config)?;
             let s = t.elapsed().as_secs_f64();
+            let cpu = self_cpu_seconds() - cpu0;
             ensure!(
                 stored == args.reports,
                 "stored {stored} reports, expected {}",
@@ -558,16 +561,18 @@ pub fn run_incremental(global: &Global, args: &IncrementalArgs) -> Result<()> {
             );
             if !global.quiet {
                 eprintln!(
-                    "run {}: {} reports ({} mentions) stored and linked in {:.2} s ({} incidents written, {} replaced)",
+                    "run {}: {} reports ({} mentions) stored and linked in {:.2} s, CPU {:.2} s ({} incidents written, {} replaced)",
                     run + 1,
                     stored,
                     summary.mentions_linked,
                     s,
+                    cpu,
                     summary.incidents_written,
                     summary.incidents_removed
                 );
             }
             seconds.push(s);
+            cpu_seconds.push(cpu);
             written.push(summary.incidents_written);
             replaced.push(summary.incidents_removed);
         }
@@ -612,23 +617,28 @@ pub fn run_incremental(global: &Global, args: &IncrementalArgs) -> Result<()> {
         let mut sorted = seconds.clone();
         sorted.sort_by(f64::total_cmp);
         let median = sorted[sorted.len() / 2];
+        let mut sorted_cpu = cpu_seconds.clone();
+        sorted_cpu.sort_by(f64::total_cmp);
+        let median_cpu = sorted_cpu[sorted_cpu.len() / 2];
         if global.json {
             output::print_json(&serde_json::json!({
                 "store_incidents": base.incidents, "store_mentions": base.mentions,
                 "new_reports": args.reports, "new_mentions": args.reports * 3,
                 "recent_days": recent.days, "runs": seconds, "median_seconds": median,
+                "cpu_seconds": cpu_seconds, "median_cpu_seconds": median_cpu,
                 "incidents_written": written, "incidents_replaced": replaced,
                 "checked_incidents": checked,
             }))?;
         } else {
             println!(
-                "adding {} reports ({} mentions, incidents of the last {} days) to a store of {} incidents ({} mentions): median {:.2} s over {} runs (min {:.2}, max {:.2})",
+                "adding {} reports ({} mentions, incidents of the last {} days) to a store of {} incidents ({} mentions): median {:.2} s (CPU {:.2} s) over {} runs (min {:.2}, max {:.2})",
                 args.reports,
                 args.reports * 3,
                 recent.days,
                 base.incidents,
                 base.mentions,
                 median,
+                median_cpu,
                 sorted.len(),
                 sorted[0],
                 sorted[sorted.len() - 1]

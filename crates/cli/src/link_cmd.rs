@@ -453,7 +453,7 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
     summary.incidents_removed = removed.len() as u64;
 
     // Waves around what changed: the incidents written, the local incidents a written wave
-    // may cover, the parts of removed waves and parts whose wave is gone. Each store read
+    // may cover, and the parts of removed waves. Each store read
     // covers merged day ranges once; covering is decided in memory.
     let mut locals: HashMap<String, IncidentExtent> = HashMap::new();
     let slack = config.date_slack_days;
@@ -484,11 +484,9 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
             }
         }
     }
-    for e in store
-        .parts_of(&removed)?
-        .into_iter()
-        .chain(store.dangling_parts()?)
-    {
+    // (A wave removed by re-extraction took its parts' components with it: they are linked
+    // again, so no part is left pointing at a wave that is gone.)
+    for e in store.parts_of(&removed)? {
         locals.insert(e.uid.clone(), e);
     }
     let mut locals: Vec<IncidentExtent> = locals.into_values().collect();

@@ -70,7 +70,8 @@ pub type FeatureRow = (i64, Vec<u8>, Option<i64>);
 pub struct Replaced {
     /// Ids of the stored mentions, in the order given.
     pub inserted: Vec<i64>,
-    /// Components the report's earlier mentions belonged to: they must be linked again.
+    /// Components the report's earlier mentions belonged to, and those of the parts of waves
+    /// among their incidents: they must be linked again.
     pub stale_components: Vec<i64>,
 }
 
@@ -616,20 +617,6 @@ impl Store {
         Ok(out)
     }
 
-    /// Extents of incidents whose wave no longer exists.
-    pub fn dangling_parts(&self) -> Result<Vec<IncidentExtent>> {
-        let mut statement = self.conn.prepare_cached(
-            "SELECT uid, anchor, event_type, aggregate, day_min, day_max, dated, lat, lon, place_precision,
-                    country, admin1, part_of
-             FROM incidents p WHERE part_of IS NOT NULL
-               AND NOT EXISTS (SELECT 1 FROM incidents w WHERE w.uid = p.part_of)",
-        )?;
-        let rows = statement
-            .query_map([], extent)?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(rows)
-    }
-
     /// Calls `f(extent)` for every incident, in id order (for a rebuild's wave pass).
     pub fn for_each_incident_extent(&self, mut f: impl FnMut(IncidentExtent)) -> Result<()> {
         let mut statement = self.conn.prepare(
@@ -833,6 +820,22 @@ fn replace_mentions_in(tx: &rusqlite::Transaction<'_>, e: &NewExtraction<'_>) ->
         replaced.stale_components = stale
             .query_map([report_id], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        // The parts of a wave that goes are linked again too, so that linking decides their
+        // wave afresh (without this, finding them would take a scan of every part).
+        let mut parts = tx.prepare_cached(
+            "SELECT DISTINCT p.component FROM incidents w
+             JOIN incidents p INDEXED BY incidents_part_of ON p.part_of = w.uid
+             WHERE w.component = ?1 AND w.aggregate = 1 AND p.part_of IS NOT NULL",
+        )?;
+        let mut of_parts = Vec::new();
+        for c in &replaced.stale_components {
+            for row in parts.query_map([c], |row| row.get::<_, i64>(0))? {
+                of_parts.push(row?);
+            }
+        }
+        replaced.stale_components.extend(of_parts);
+        replaced.stale_components.sort_unstable();
+        replaced.stale_components.dedup();
         tx.prepare_cached("DELETE FROM mentions WHERE report_id = ?1")?
             .execute([report_id])?;
         // The incidents those mentions were part of are gone; their other mentions wait to be
