@@ -233,6 +233,8 @@ pub fn find(
                     | "prefecture"
                     | "oblast"
                     | "division"
+                    | "jurisdiction"
+                    | "canton"
             )
             && !doc
                 .toks
