@@ -458,6 +458,19 @@ fn the_held_out_reports_stay_above_their_floor() {
     );
 }
 
+#[test]
+fn the_second_held_out_set_stays_above_its_floor() {
+    // MUC-4 TST4 and GVC reports annotated before any tuning on them; since then its misses
+    // have guided fixes of mechanisms (never of its wording or gold). Floors below the
+    // measured scores (core recall 0.61, precision 0.71, date 0.92), with room for the
+    // gazetteer's changes.
+    let (s, _) = scores_of("heldout2");
+    println!("{}", s.table());
+    assert!(s.core_recall >= 0.5, "core recall {}", s.core_recall);
+    assert!(s.precision >= 0.6, "precision {}", s.precision);
+    assert!(s.date_accuracy >= 0.8, "date {}", s.date_accuracy);
+}
+
 /// `vigil eval`'s scorer gives what `score.py` gives, on the same predictions.
 #[test]
 fn the_scorer_agrees_with_score_py() {
