@@ -1063,11 +1063,18 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                     if let Some(i) = find_match(&state, place, fam, &unit)
                         .filter(|_| !another || elaboration_only)
                     {
+                        // An elaboration that names a finer place inside the incident's ("the
+                        // clash took place near Tecoluca" after "clashes in San Vicente
+                        // Department") refines it.
+                        let refines = state.drafts[i].place.as_ref().is_some_and(|c| {
+                            place.precision.rank() < c.place.precision.rank()
+                                && within(place, &c.place)
+                        });
                         merge(
                             &mut state,
                             i,
                             &unit,
-                            (!elaboration_only).then_some(place),
+                            (!elaboration_only || refines).then_some(place),
                             input,
                             ann,
                         );
@@ -1095,7 +1102,11 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                                     || within(&p.place, place)
                             })
                     }) {
-                        merge(&mut state, i, &unit, None, input, ann);
+                        let refines = state.drafts[i].place.as_ref().is_some_and(|c| {
+                            place.precision.rank() < c.place.precision.rank()
+                                && within(place, &c.place)
+                        });
+                        merge(&mut state, i, &unit, refines.then_some(place), input, ann);
                         used = true;
                     }
                 }
