@@ -6,9 +6,10 @@
 //! (features, blocking, scoring, clustering, assembling every incident with reconciled figures,
 //! waves), checks the clustering against the generator's truth (B-cubed), and reports.
 //!
-//! `bench link-incremental` builds a store of N incidents through the same code `vigil ingest`
-//! and `vigil link --rebuild` use, then times adding reports to it: storing the reports and
-//! their mentions, and linking them incrementally.
+//! `bench link-incremental` builds a store of about N incidents (2.5 synthetic mentions each)
+//! through the same code `vigil ingest` and `vigil link --rebuild` use, then times adding
+//! reports about the store's last days to it: storing the reports and their mentions, and
+//! linking them incrementally. `--check` then compares every incident with a full rebuild.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
