@@ -260,6 +260,7 @@ fn analyse<'a>(input: &ReportInput<'a>, resources: &Resources, config: &Config) 
     }
     exclude.extend(places::person_names(&doc));
     exclude.extend(places::institution_names(&doc));
+    exclude.extend(places::street_abbreviations(&doc));
     let places = places::find(
         &doc,
         &resources.gazetteer,

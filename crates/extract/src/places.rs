@@ -593,3 +593,32 @@ pub fn institution_names(doc: &Doc) -> Vec<Span> {
     }
     out
 }
+
+/// Street abbreviations after a street's name or number and before no other name ("East 26th
+/// St. when", "Ramsay St. in", "5th Ave."): "St." there is "Street", not a place (the gazetteer knows a Sète and a
+/// Saint-something for it). Returns the spans of such abbreviations.
+pub fn street_abbreviations(doc: &Doc) -> Vec<Span> {
+    let mut out = Vec::new();
+    for k in 1..doc.toks.len() {
+        if !matches!(doc.norm(k), "st" | "ave" | "rd" | "blvd" | "dr" | "ln")
+            || !doc.toks.list[k].capitalised
+            || !doc.toks.is_punct(k + 1, ".")
+        {
+            continue;
+        }
+        let before = &doc.toks.list[k - 1];
+        let ordinal = doc.norm(k - 1).ends_with("st")
+            || doc.norm(k - 1).ends_with("nd")
+            || doc.norm(k - 1).ends_with("rd")
+            || doc.norm(k - 1).ends_with("th");
+        let numeric_start = doc.norm(k - 1).starts_with(|c: char| c.is_ascii_digit());
+        // "East St. Louis", "Ave. Maria": a capitalised word after it continues a name.
+        let name_follows = doc.is_word(k + 2) && doc.toks.list[k + 2].capitalised;
+        if ((numeric_start && ordinal) || (doc.is_word(k - 1) && before.capitalised))
+            && !name_follows
+        {
+            out.push(doc.span(k, k + 1));
+        }
+    }
+    out
+}

@@ -338,6 +338,8 @@ fn short_reports_become_incidents() {
     // A surname introduced with an age is a person wherever it recurs ("Dumas" is no Damascus);
     // "St. Mary's Hospital" is no place.
     insta::assert_snapshot!(check_report("2016-12-07", "Jordan Dumas, 19, was arrested Wednesday. Police said Dumas shot a man on Sunday. The man died at St. Mary's Hospital."), @"none");
+    // "St." after a street's name or number is "Street" (no Sète).
+    insta::assert_snapshot!(check_report("2016-10-24", "A man was shot and killed about 1:15 a.m. Sunday in the 100 block of East 26th St., police said."), @"none");
 }
 
 // ---------------------------------------------------------------------------------------------
