@@ -239,15 +239,19 @@ fn analyse<'a>(input: &ReportInput<'a>, resources: &Resources, config: &Config) 
     };
     // Names that are no places: actors, identities, known claimants.
     let mut exclude: Vec<Span> = Vec::new();
+    // Identities do not depend on the report's country: found once, kept for the sentences.
+    let mut identities_of: Vec<Vec<_>> = Vec::with_capacity(doc.sentences.len());
     for s in &doc.sentences {
         for a in actors::find_actors(&doc, lexicon, s.toks.start, s.toks.end, first_ctx) {
             if !a.generic {
                 exclude.push(doc.span(a.toks.0, a.toks.1));
             }
         }
-        for m in events::find_identities(&doc, lexicon, s.toks.start, s.toks.end) {
+        let identities = events::find_identities(&doc, lexicon, s.toks.start, s.toks.end);
+        for m in &identities {
             exclude.push(doc.span(m.toks.0, m.toks.1));
         }
+        identities_of.push(identities);
     }
     for h in &doc.hits {
         // Known claimants; and weapons named after a place or a maker ("Claymore mine",
@@ -316,7 +320,7 @@ fn analyse<'a>(input: &ReportInput<'a>, resources: &Resources, config: &Config) 
             }
         }
         triggers.sort_by_key(|t| t.toks.0);
-        let identities = events::find_identities(&doc, lexicon, a, b);
+        let identities = std::mem::take(&mut identities_of[si]);
         let claimant =
             claimants::find_claimant(&doc, lexicon, a, b, si, previous_claimant.as_ref());
         if let Some(c) = &claimant
