@@ -1480,13 +1480,31 @@ fn clause_event_places<'p>(
         .collect()
 }
 
+/// The place a clause that names none ("in the regions inhabited by ...") most likely means:
+/// the last place named before it in the report's text. Headlines and photo captions (lines
+/// without a closing stop: "Security forces deploy in Latakia, Syria") and places said not to
+/// be where something happened ("cities such as X") do not count: they are not the narrative.
 fn last_place_before(input: &Input, k: usize) -> Option<Place> {
+    let doc = input.doc;
     input
         .places
         .iter()
         .rev()
-        .find(|p| p.toks.0 < k && !p.modifier && p.role != PlaceRole::Dateline)
+        .find(|p| {
+            p.toks.0 < k
+                && !p.modifier
+                && !matches!(p.role, PlaceRole::Dateline | PlaceRole::NotEvent)
+                && !in_headline(doc, p.toks.0)
+        })
         .map(|p| p.place.clone())
+}
+
+/// Token `t` is in a line without a closing stop (a headline, a caption).
+fn in_headline(doc: &Doc, t: usize) -> bool {
+    let sentence = &doc.sentences[doc.sentence_of(t)];
+    !doc.body[sentence.span.start..sentence.span.end]
+        .trim_end()
+        .ends_with(['.', '!', '?', '"', '”', '’', '\'', ':'])
 }
 
 /// Drops places that contain another place of the list ("Al-Qusour in the city of Baniyas",
@@ -1532,7 +1550,8 @@ fn resolve_anaphor(input: &Input, state: &State, a: &Anaphor) -> Option<Place> {
     {
         return Some(p.place.clone());
     }
-    // The nearest place named before, within a few sentences.
+    // The nearest place named before, within a few sentences, in the narrative (not in a
+    // caption or headline between paragraphs).
     let floor = doc.sentences[sentence.saturating_sub(6)].toks.start;
     input
         .places
@@ -1544,6 +1563,7 @@ fn resolve_anaphor(input: &Input, state: &State, a: &Anaphor) -> Option<Place> {
                 && !p.modifier
                 && !matches!(p.role, PlaceRole::NotEvent | PlaceRole::Dateline)
                 && anaphor_accepts(doc, a.noun, p.precision())
+                && !in_headline(doc, p.toks.0)
         })
         .map(|p| p.place.clone())
 }

@@ -146,14 +146,17 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
     // that area such as X", "villages including X") take the cue before their noun phrase.
     let floor = sentence.toks.start;
     let mut k = a;
-    if k > floor + 1
+    // Every item of the enumeration is an example, not only the first ("such as Tartus, Banias,
+    // Jableh, or Latakia").
+    let first = enumeration_start(doc, a, floor);
+    if first > floor + 1
         && matches!(
-            (doc.norm(k - 2), doc.norm(k - 1)),
+            (doc.norm(first - 2), doc.norm(first - 1)),
             ("such", "as") | (_, "including") | (_, "like")
         )
     {
-        let stop = k.saturating_sub(12).max(floor);
-        let mut j = k - 1;
+        let stop = first.saturating_sub(12).max(floor);
+        let mut j = first - 1;
         while j > stop {
             j -= 1;
             if doc.is_punct(j) && matches!(doc.norm(j), ";" | ":" | "." | "(" | "\"") {
@@ -192,6 +195,34 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
         k -= 1;
     }
     PlaceRole::Event
+}
+
+/// The first token of the enumeration of names that the name starting at `a` ends: for
+/// "Latakia" in "such as Tartus, Banias, Jableh, or Latakia", the token of "Tartus". Items are
+/// runs of up to five capitalised words (hyphens inside allowed) separated by commas, "and" and
+/// "or"; `a` itself when the name is not the last item of such a list.
+fn enumeration_start(doc: &Doc, a: usize, floor: usize) -> usize {
+    let mut first = a;
+    for _ in 0..12 {
+        let mut j = first;
+        while j > floor && matches!(doc.norm(j - 1), "," | "and" | "or") {
+            j -= 1;
+        }
+        if j == first {
+            break;
+        }
+        let mut i = j;
+        let mut words = 0;
+        while i > floor && words < 5 && (doc.is_proper(i - 1) || doc.norm(i - 1) == "-") {
+            i -= 1;
+            words += usize::from(doc.norm(i) != "-");
+        }
+        if words == 0 || doc.norm(i) == "-" {
+            break;
+        }
+        first = i;
+    }
+    first
 }
 
 /// Finds and resolves the places of the body. `exclude` are spans known not to be places.

@@ -340,6 +340,13 @@ fn short_reports_become_incidents() {
     insta::assert_snapshot!(check_report("2016-12-07", "Jordan Dumas, 19, was arrested Wednesday. Police said Dumas shot a man on Sunday. The man died at St. Mary's Hospital."), @"none");
     // "St." after a street's name or number is "Street" (no Sète).
     insta::assert_snapshot!(check_report("2016-10-24", "A man was shot and killed about 1:15 a.m. Sunday in the 100 block of East 26th St., police said."), @"none");
+    // A photo caption is not the narrative, and every item of "towns such as A, B, or C" is an
+    // example: "that area" is the last place of the narrative (no Mosul from the caption, no
+    // Baiji from the list).
+    insta::assert_snapshot!(check_report("2024-05-10", "Fighting broke out in Hawija on Monday.\n\nSoldiers patrol a street in Mosul, Iraq\n\nGunmen killed nine villagers on Tuesday in that area, after raids that brought chaos to major towns such as Tikrit, Samarra, or Baiji."), @"
+    battles/armed_clash 2024-05-06 IQ/Kirkuk
+    violence_against_civilians/attack 2024-05-07 IQ/Kirkuk killed=9
+    ");
 }
 
 // ---------------------------------------------------------------------------------------------
