@@ -259,8 +259,10 @@ pub fn find_claimant(
         }
         // The subject before the verb, over appositive commas ("X, who claimed" is X).
         let mut verb_at = k;
+        let mut relative = false;
         if verb_at > s && doc.norm(verb_at - 1) == "who" {
             verb_at -= 1;
+            relative = true;
             if verb_at > s && doc.toks.is_punct(verb_at - 1, ",") {
                 verb_at -= 1;
             }
@@ -270,6 +272,17 @@ pub fn find_claimant(
         let mut commas = 0;
         while a > s && k - a < 14 {
             let t = a - 1;
+            // "X, who claimed" names the noun phrase before "who", which may be the object of
+            // the main clause ("This provoked a reaction from regime loyalists, who claimed"):
+            // it starts after the preposition that governs it.
+            if relative
+                && matches!(
+                    doc.norm(t),
+                    "from" | "by" | "with" | "to" | "against" | "among" | "toward" | "towards"
+                )
+            {
+                break;
+            }
             if doc.toks.is_punct(t, ",") {
                 commas += 1;
                 if commas > 3 {

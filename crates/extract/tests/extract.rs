@@ -213,6 +213,8 @@ fn claimants_of_sentences() {
     insta::assert_snapshot!(check_claimants("Syrian state media outlet SANA reported that three residents were killed."), @"Syrian Arab News Agency");
     insta::assert_snapshot!(check_claimants("Rami Abdulrahman from the Syrian Observatory for Human Rights stated that militants were responsible. His organization estimates that at least 180 people were killed."), @"Syrian Observatory for Human Rights; Syrian Observatory for Human Rights");
     insta::assert_snapshot!(check_claimants("Troops deployed following reports of mass killings."), @"none");
+    // "X, who claimed": X is the noun phrase after the preposition that governs it.
+    insta::assert_snapshot!(check_claimants("This provoked a reaction from militia commanders, who claimed that 40 fighters were killed."), @"militia commanders");
 }
 
 fn check_actors(published: &str, text: &str) -> String {
