@@ -186,37 +186,13 @@ impl Hit {
     }
 }
 
-/// FNV-1a: short keys (one folded word) hash several times faster than with SipHash, and the
-/// keys are the lexicons' own words, not attacker-chosen.
-#[derive(Default)]
-pub struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
 /// Every phrase of every lexicon: one-word phrases keyed by their folded word, longer ones by
 /// their first two folded words (joined by a NUL), so that a common first word ("the", "in",
 /// "at") costs one look-up instead of a walk over every phrase it begins.
 #[derive(Debug, Default)]
 pub struct PhraseIndex {
-    first: HashMap<Box<str>, FirstWord, std::hash::BuildHasherDefault<Fnv>>,
-    by_pair: HashMap<Box<str>, Vec<Entry>, std::hash::BuildHasherDefault<Fnv>>,
+    first: HashMap<Box<str>, FirstWord, rustc_hash::FxBuildHasher>,
+    by_pair: HashMap<Box<str>, Vec<Entry>, rustc_hash::FxBuildHasher>,
 }
 
 /// What a folded word begins: one-word phrases, and whether any longer phrase.

@@ -62,30 +62,10 @@ impl CueKind {
     }
 }
 
-/// FNV-1a: the lexicon is looked up for nearly every word of every report, and its keys are
-/// short; SipHash's protection against chosen keys is not needed for data vigil ships.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-pub(crate) type FastBuild = std::hash::BuildHasherDefault<Fnv>;
+/// Fx hashing (rustc-hash): the lexicon is looked up for nearly every word of every report, and
+/// its keys are short; SipHash's protection against chosen keys is not needed for data vigil
+/// ships, and the per-thread caches keyed by report words are bounded.
+pub(crate) type FastBuild = rustc_hash::FxBuildHasher;
 pub(crate) type FastSet = HashSet<String, FastBuild>;
 pub(crate) type FastMap<V> = HashMap<String, V, FastBuild>;
 
