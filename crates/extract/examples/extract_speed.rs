@@ -11,18 +11,18 @@ use std::time::Instant;
 
 use vigil_extract::{Config, ReportInput, Resources, extract_report};
 
-fn split_front_matter(text: &str) -> (Option<jiff::civil::Date>, &str) {
-    let Some(rest) = text.strip_prefix("---\n") else {
-        return (None, text);
-    };
-    let Some(end) = rest.find("\n---\n") else {
-        return (None, text);
-    };
-    let published = rest[..end]
-        .lines()
-        .find_map(|l| l.strip_prefix("published:"))
-        .and_then(|v| v.trim().trim_matches('"').get(..10)?.parse().ok());
-    (published, &rest[end + 5..])
+/// A report file read as `vigil extract` reads it: publication date and body.
+fn read_report(path: &std::path::Path) -> (Option<jiff::civil::Date>, String) {
+    let mut report = None;
+    vigil_ingest::read_file(path, &vigil_ingest::Config::default(), &mut |item| {
+        report = item.ok();
+    });
+    let report = report.unwrap_or_else(|| panic!("{}: not a report", path.display()));
+    let published = report
+        .published
+        .as_deref()
+        .and_then(|p| p.get(..10)?.parse().ok());
+    (published, report.body)
 }
 
 fn cpu_seconds() -> f64 {
@@ -62,13 +62,15 @@ fn main() {
         }
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reports/seeds");
-    let mut texts: Vec<String> = std::fs::read_dir(&dir)
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .expect("sample reports")
-        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|e| e.unwrap().path())
         .collect();
-    texts.sort();
+    paths.sort();
+    let owned: Vec<(Option<jiff::civil::Date>, String)> =
+        paths.iter().map(|p| read_report(p)).collect();
     let reports: Vec<(Option<jiff::civil::Date>, &str)> =
-        texts.iter().map(|t| split_front_matter(t)).collect();
+        owned.iter().map(|(d, b)| (*d, b.as_str())).collect();
     let bytes: usize = reports.iter().map(|r| r.1.len()).sum();
 
     let t = Instant::now();

@@ -587,9 +587,7 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             continue;
         }
         let text = &doc.body[sentence.span.start..sentence.span.end];
-        let headline = !text
-            .trim_end()
-            .ends_with(['.', '!', '?', '"', '”', '’', '\'', ':']);
+        let headline = unterminated(text);
         // Page furniture: "Related: ...", "Photo courtesy of ...".
         if let Some(h) = doc.find_at(s, |w| matches!(w, What::Cue(Cue::Furniture)))
             && (doc.toks.is_punct(h.end(), ":")
@@ -1502,7 +1500,12 @@ fn last_place_before(input: &Input, k: usize) -> Option<Place> {
 /// Token `t` is in a line without a closing stop (a headline, a caption).
 fn in_headline(doc: &Doc, t: usize) -> bool {
     let sentence = &doc.sentences[doc.sentence_of(t)];
-    !doc.body[sentence.span.start..sentence.span.end]
+    unterminated(&doc.body[sentence.span.start..sentence.span.end])
+}
+
+/// A sentence without a closing stop: a headline, a caption or a line of page furniture.
+fn unterminated(text: &str) -> bool {
+    !text
         .trim_end()
         .ends_with(['.', '!', '?', '"', '”', '’', '\'', ':'])
 }

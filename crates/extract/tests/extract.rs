@@ -364,23 +364,19 @@ fn fixtures(kind: &str) -> PathBuf {
         .join(kind)
 }
 
-/// A report file of the fixtures: front matter (published, title), then the body.
+/// A report file of the fixtures, read as `vigil extract` reads it: publication date, title
+/// and body.
 fn read_fixture(path: &Path) -> (Option<Date>, Option<String>, String) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let Some(rest) = text.strip_prefix("---\n") else {
-        return (None, None, text);
-    };
-    let end = rest.find("\n---\n").expect("closed front matter");
-    let front = &rest[..end];
-    let field = |name: &str| {
-        front
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .map(|v| v.trim().trim_matches('"').to_string())
-            .filter(|v| !v.is_empty())
-    };
-    let published = field("published:").and_then(|v| v.get(..10).and_then(|d| d.parse().ok()));
-    (published, field("title:"), rest[end + 5..].to_string())
+    let mut report = None;
+    vigil_ingest::read_file(path, &vigil_ingest::Config::default(), &mut |item| {
+        report = Some(item.expect("a readable report"));
+    });
+    let report = report.expect("one report");
+    let published = report
+        .published
+        .as_deref()
+        .and_then(|p| p.get(..10)?.parse().ok());
+    (published, report.title, report.body)
 }
 
 fn extract_folder(folder: &Path) -> Vec<ExtractedReport> {

@@ -474,18 +474,12 @@ impl Store {
         let mut removed = Vec::new();
         {
             let mut doomed: HashMap<i64, String> = HashMap::new();
-            for chunk in in_lists(remove) {
-                let mut uids = tx.prepare_cached(&format!(
-                    "SELECT id, uid FROM incidents WHERE id IN ({})",
-                    placeholders(chunk.len())
-                ))?;
-                for row in uids.query_map(rusqlite::params_from_iter(&chunk), |row| {
-                    Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
-                })? {
-                    let (id, uid) = row?;
-                    doomed.insert(id, uid);
-                }
-            }
+            incident_uids_into(
+                &tx,
+                "SELECT id, uid FROM incidents WHERE id IN",
+                remove,
+                &mut doomed,
+            )?;
             {
                 let mut incident =
                     tx.prepare_cached("UPDATE incidents SET component = ?2 WHERE id = ?1")?;
@@ -500,19 +494,13 @@ impl Store {
                 .iter()
                 .flat_map(|i| i.members.iter().copied())
                 .collect();
-            for chunk in in_lists(&members) {
-                let mut old = tx.prepare_cached(&format!(
-                    "SELECT i.id, i.uid FROM mentions m JOIN incidents i ON i.id = m.incident_id
-                     WHERE m.id IN ({})",
-                    placeholders(chunk.len())
-                ))?;
-                for row in old.query_map(rusqlite::params_from_iter(&chunk), |row| {
-                    Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
-                })? {
-                    let (id, uid) = row?;
-                    doomed.insert(id, uid);
-                }
-            }
+            incident_uids_into(
+                &tx,
+                "SELECT i.id, i.uid FROM mentions m JOIN incidents i ON i.id = m.incident_id
+                 WHERE m.id IN",
+                &members,
+                &mut doomed,
+            )?;
             let mut ids: Vec<i64> = doomed.keys().copied().collect();
             ids.sort_unstable();
             for chunk in in_lists(&ids) {
@@ -742,6 +730,27 @@ impl Store {
 
 /// The query of [`Store::for_each_incident`]: read in the order of the date index, so that no
 /// sort ever holds the result in memory (`the_incident_query_streams` checks the plan).
+/// Runs `select` (a query of (incident id, uid) pairs ending in `IN`) over `keys`, in
+/// chunks of bound parameters, and adds the pairs to `out`.
+fn incident_uids_into(
+    tx: &rusqlite::Transaction<'_>,
+    select: &str,
+    keys: &[i64],
+    out: &mut HashMap<i64, String>,
+) -> Result<()> {
+    for chunk in in_lists(keys) {
+        let mut statement =
+            tx.prepare_cached(&format!("{select} ({})", placeholders(chunk.len())))?;
+        for row in statement.query_map(rusqlite::params_from_iter(&chunk), |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+        })? {
+            let (id, uid) = row?;
+            out.insert(id, uid);
+        }
+    }
+    Ok(())
+}
+
 const INCIDENT_QUERY: &str =
     "SELECT i.data, i.part_of, i.lat, i.lon FROM incidents i INDEXED BY incidents_date
              WHERE (?1 IS NULL OR i.date_end >= ?1)
