@@ -6,6 +6,11 @@
 //! the same incidents as the first (and some), or it fails.
 //!
 //! `cargo run --release -p vigil-extract --example extract_speed -- [--runs 7] [--seconds 3]`
+//!
+//! With `--passes N` it instead extracts the reports exactly N times and stops, with no clock
+//! and no geoparser-alone runs: a fixed amount of work for instruction counts that the
+//! machine's load cannot change
+//! (`valgrind --tool=callgrind --toggle-collect='vigil_extract::extract_report*' ... --passes 5`).
 
 use std::time::Instant;
 
@@ -53,11 +58,13 @@ fn peak_rss_mb() -> f64 {
 fn main() {
     let mut runs = 7usize;
     let mut seconds = 3.0f64;
+    let mut passes: Option<usize> = None;
     let args: Vec<String> = std::env::args().collect();
     for w in args.windows(2) {
         match w[0].as_str() {
             "--runs" => runs = w[1].parse().expect("--runs N"),
             "--seconds" => seconds = w[1].parse().expect("--seconds S"),
+            "--passes" => passes = Some(w[1].parse().expect("--passes N")),
             _ => {}
         }
     }
@@ -97,6 +104,18 @@ fn main() {
         expected.iter().all(|m| !m.is_empty()),
         "a sample report yielded no incident"
     );
+    if let Some(passes) = passes {
+        for _ in 1..passes {
+            assert_eq!(run_once(), expected, "extraction changed between passes");
+        }
+        println!(
+            "{} passes over {} reports ({} extractions)",
+            passes,
+            reports.len(),
+            passes * reports.len()
+        );
+        return;
+    }
 
     let mut rates = Vec::new();
     let mut cpu_per_report = Vec::new();

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use vigil_model::ActorKind;
 
 use crate::doc::Doc;
-use crate::lexicon::{GenericKind, Lexicon, What};
+use crate::lexicon::{GenericKind, Lexicon, What, kinds};
 
 /// An actor named in the text.
 #[derive(Debug, Clone, PartialEq)]
@@ -226,6 +226,12 @@ pub fn find_actors(
     let mut out: Vec<ActorMention> = Vec::new();
     let mut k = s;
     while k < e {
+        // Every actor starts with a dictionary name, a generic phrase, a head of "X loyal to
+        // Y" or a capitalised word.
+        if !doc.has(k, kinds::LINK_HEAD | kinds::ACTOR | kinds::GENERIC) && !doc.is_proper(k) {
+            k += 1;
+            continue;
+        }
         // "militants loyal to X": the whole phrase, resolved to X.
         if let Some(head) = doc.find_within(k, e, |w| matches!(w, What::LinkHead))
             && let Some(link) = doc.find_within(head.end(), e, |w| matches!(w, What::Linker))

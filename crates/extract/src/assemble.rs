@@ -24,7 +24,7 @@ use crate::dates::{DateKind, DateMention};
 use crate::doc::Doc;
 use crate::events::{IdentityMention, TriggerMention};
 use crate::figures::{FigureMention, governed};
-use crate::lexicon::{Cue, TriggerClass, What};
+use crate::lexicon::{Cue, TriggerClass, What, kinds};
 use crate::places::{Anaphor, PlaceRef, PlaceRole, anaphor_accepts};
 use crate::{Config, Diagnostic};
 
@@ -114,9 +114,7 @@ fn clauses(doc: &Doc, s: usize, e: usize) -> Vec<Clause> {
             open = Some(ClauseKind::Main);
         } else if word == "where" && k > s {
             open = Some(ClauseKind::Where);
-        } else if doc
-            .find_at(k, |w| matches!(w, What::Cue(Cue::Subordinator)))
-            .is_some()
+        } else if doc.has(k, kinds::cue(Cue::Subordinator))
             && let Some(sub) = subordinator(word)
         {
             // "as" and "since" open a clause only after a comma ("such as", "since Tuesday");
@@ -152,9 +150,7 @@ fn clauses(doc: &Doc, s: usize, e: usize) -> Vec<Clause> {
                 open = Some(ClauseKind::Sub(sub));
             }
         } else if after_comma
-            && doc
-                .find_at(k, |w| matches!(w, What::Cue(Cue::Coordinator)))
-                .is_some()
+            && doc.has(k, kinds::cue(Cue::Coordinator))
             && !(k >= s + 2 && doc.is_proper(k - 2) && doc.is_proper(k + 1))
         {
             // Not inside a list of names ("Burj Qaae, Tsneen, and Hirbnafsah").
@@ -514,7 +510,7 @@ fn union(a: &DateRange, b: &DateRange) -> DateRange {
 fn is_speech_date(doc: &Doc, s: usize, e: usize, d: &DateMention) -> bool {
     let (a, b) = d.toks;
     let is_verb = |k: usize| {
-        doc.find_at(k, |w| matches!(w, What::ClaimVerb)).is_some()
+        doc.has(k, kinds::CLAIM_VERB)
             && !(k > s
                 && matches!(
                     doc.norm(k - 1),
@@ -572,12 +568,7 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
     let habitual_sentence: Vec<bool> = doc
         .sentences
         .iter()
-        .map(|s| {
-            (s.toks.start..s.toks.end).any(|k| {
-                doc.find_at(k, |w| matches!(w, What::Cue(Cue::Habitual)))
-                    .is_some()
-            })
-        })
+        .map(|s| (s.toks.start..s.toks.end).any(|k| doc.has(k, kinds::cue(Cue::Habitual))))
         .collect();
 
     for (si, sentence) in doc.sentences.iter().enumerate() {
@@ -621,10 +612,7 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                     && !in_quiet(d.toks.0)
             })
             .collect();
-        let motive_at = (s..e).find(|&k| {
-            doc.find_at(k, |w| matches!(w, What::Cue(Cue::Motive)))
-                .is_some()
-        });
+        let motive_at = (s..e).find(|&k| doc.has(k, kinds::cue(Cue::Motive)));
         let after_motive = |k: usize| motive_at.is_some_and(|m| m < k && k - m <= 25);
         // The main date of the sentence: the most specific one in a main clause.
         let main_date = dates
@@ -719,8 +707,7 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                     w[0].toks.1 <= w[1].toks.0
                         && (w[0].toks.1..w[1].toks.0)
                             .any(|k| matches!(doc.norm(k), "," | "and" | "or"))
-                        && !(w[0].toks.1..w[1].toks.0)
-                            .any(|k| doc.find_at(k, |x| matches!(x, What::Trigger(_))).is_some())
+                        && !(w[0].toks.1..w[1].toks.0).any(|k| doc.has(k, kinds::TRIGGER))
                 });
                 if !listed {
                     local_places.truncate(1);
@@ -842,12 +829,8 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                 .copied();
             let reference_at_start = reference.is_some_and(|t| {
                 t.toks.0 - cs <= 7
-                    && (cs..t.toks.0).all(|k| {
-                        !doc.is_proper(k)
-                            || doc
-                                .find_at(k, |w| matches!(w, What::Cue(Cue::RefDet)))
-                                .is_some()
-                    })
+                    && (cs..t.toks.0)
+                        .all(|k| !doc.is_proper(k) || doc.has(k, kinds::cue(Cue::RefDet)))
                     && triggers.first().is_some_and(|f| f.toks.0 == t.toks.0)
             });
             // A clause whose first trigger points back takes that incident's kind ("the March 7
@@ -862,24 +845,13 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             } else {
                 Some(family_of(triggers, civilians, armed_target))
             };
-            let wave = (cs..ce).any(|k| {
-                doc.find_at(k, |w| matches!(w, What::Cue(Cue::Aggregate)))
-                    .is_some()
-            }) || reference
-                .is_some_and(|t| t.plural && t.class == TriggerClass::Killing);
-            let similar = (s..ce).any(|k| {
-                doc.find_at(k, |w| matches!(w, What::Cue(Cue::Similar)))
-                    .is_some()
-            });
-            let another = (cs..ce).any(|k| {
-                doc.find_at(k, |w| matches!(w, What::Cue(Cue::Another)))
-                    .is_some()
-            });
+            let wave = (cs..ce).any(|k| doc.has(k, kinds::cue(Cue::Aggregate)))
+                || reference.is_some_and(|t| t.plural && t.class == TriggerClass::Killing);
+            let similar = (s..ce).any(|k| doc.has(k, kinds::cue(Cue::Similar)));
+            let another = (cs..ce).any(|k| doc.has(k, kinds::cue(Cue::Another)));
             let historical_cue = triggers.iter().any(|t| {
-                (t.toks.0.saturating_sub(4).max(cs)..t.toks.0).any(|k| {
-                    doc.find_at(k, |w| matches!(w, What::Cue(Cue::Historical)))
-                        .is_some()
-                })
+                (t.toks.0.saturating_sub(4).max(cs)..t.toks.0)
+                    .any(|k| doc.has(k, kinds::cue(Cue::Historical)))
             });
 
             // The clause's date.
@@ -1380,7 +1352,7 @@ fn is_reference(doc: &Doc, t: usize, floor: usize) -> bool {
         if doc.is_punct(k) && !matches!(doc.norm(k), "-" | "\"") {
             return false;
         }
-        if doc.find_at(k, |w| matches!(w, What::Trigger(_))).is_some() && k + 1 < t {
+        if doc.has(k, kinds::TRIGGER) && k + 1 < t {
             continue;
         }
     }

@@ -6,7 +6,7 @@
 //! claimant named before it.
 
 use crate::doc::Doc;
-use crate::lexicon::{Cue, Lexicon, What};
+use crate::lexicon::{Cue, Lexicon, What, kinds};
 
 /// A claimant found in a sentence.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +196,9 @@ pub fn find_claimant(
 ) -> Option<ClaimantMention> {
     // "according to X"
     for k in s..e {
+        if !doc.has(k, kinds::CLAIM_CUE) {
+            continue;
+        }
         if let Some(cue) = doc.find_within(k, e, |w| matches!(w, What::ClaimCue)) {
             let a = cue.end();
             let mut b = a;
@@ -203,7 +206,7 @@ pub fn find_claimant(
                 && b < a + 12
                 && !(doc.toks.is_punct(b, ",")
                     || is_boundary(doc, b)
-                    || doc.find_at(b, |w| matches!(w, What::ClaimVerb)).is_some())
+                    || doc.has(b, kinds::CLAIM_VERB))
             {
                 b += 1;
             }
@@ -214,6 +217,9 @@ pub fn find_claimant(
     }
     // "X said", "said X", "X told Y".
     for k in s..e {
+        if !doc.has(k, kinds::CLAIM_VERB) {
+            continue;
+        }
         let Some(verb) = doc.find_within(k, e, |w| matches!(w, What::ClaimVerb)) else {
             continue;
         };

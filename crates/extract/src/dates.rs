@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use vigil_model::{DatePrecision, DateRange, Span};
 
 use crate::doc::Doc;
-use crate::lexicon::{Cue, Modifier, Period, What};
+use crate::lexicon::{Cue, Modifier, Period, What, kinds};
 
 /// What kind of expression a date came from; the assembler prefers specific ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,6 +230,23 @@ pub fn find_dates(
     let mut out: Vec<DateMention> = Vec::new();
     let mut i = start;
     while i < end {
+        // Every date expression begins with a month, a weekday, a relative day or period
+        // ("yesterday", "last week"), a number word, "the same day", a numeral ("7", "7th", "2012") or "a", "an", "the": other tokens are passed
+        // over without trying each form.
+        let opens = doc.has(
+            i,
+            kinds::MONTH
+                | kinds::WEEKDAY
+                | kinds::RELATIVE
+                | kinds::PERIOD
+                | kinds::NUM_UNIT
+                | kinds::cue(Cue::RelSameDay),
+        ) || doc.norm(i).starts_with(|c: char| c.is_ascii_digit())
+            || matches!(doc.norm(i), "a" | "an" | "the");
+        if !opens {
+            i += 1;
+            continue;
+        }
         if let Some(m) = match_at(&scan, start, i) {
             i = m.toks.1.max(i + 1);
             out.push(m);
@@ -569,7 +586,7 @@ fn match_at(scan: &Scan, start: usize, i: usize) -> Option<DateMention> {
         && !doc.toks.list.get(end).is_some_and(|t| t.joined)
     {
         // Not a count ("in 2012 people"): a year is not followed by a noun it counts.
-        if doc.find_at(end, |w| matches!(w, What::Group(_))).is_some() {
+        if doc.has(end, kinds::GROUP) {
             return None;
         }
         return Some(mention(doc, i, end, year_range(year)?, DateKind::Year));

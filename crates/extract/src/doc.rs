@@ -24,6 +24,8 @@ pub struct Doc<'a> {
     pub hits: Vec<Hit>,
     /// `hits[hit_start[i]..hit_start[i + 1]]` are the hits that start at token `i`.
     hit_start: Vec<u32>,
+    /// The kinds of the hits that start at each token ([`What::bit`], or-ed).
+    kinds: Vec<u128>,
     pub sentences: Vec<Sentence>,
     /// The sentence of each token.
     pub tok_sentence: Vec<u32>,
@@ -53,6 +55,10 @@ impl<'a> Doc<'a> {
                 }
                 *slot = h as u32;
             }
+        }
+        let mut kinds = vec![0u128; toks.len()];
+        for h in &hits {
+            kinds[h.start as usize] |= h.what.bit();
         }
         // Sentences and paragraphs.
         let mut sentences = Vec::new();
@@ -120,6 +126,7 @@ impl<'a> Doc<'a> {
             toks,
             hits,
             hit_start,
+            kinds,
             sentences,
             tok_sentence,
             in_quote,
@@ -133,6 +140,13 @@ impl<'a> Doc<'a> {
             return &[];
         }
         &self.hits[self.hit_start[i] as usize..self.hit_start[i + 1] as usize]
+    }
+
+    /// Whether a hit of one of the kinds of `mask` ([`What::bit`]) starts at token `i`: for a
+    /// predicate that names whole kinds, the same as `find_at(i, predicate).is_some()`.
+    #[inline]
+    pub fn has(&self, i: usize, mask: u128) -> bool {
+        self.kinds.get(i).is_some_and(|k| k & mask != 0)
     }
 
     /// The longest hit at token `i` that `f` accepts.

@@ -2,7 +2,7 @@
 //! communities named as its victims.
 
 use crate::doc::Doc;
-use crate::lexicon::{Lexicon, TriggerClass, What};
+use crate::lexicon::{Lexicon, TriggerClass, What, kinds};
 
 /// An event trigger in the text.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,7 +34,9 @@ pub fn find_triggers(
     let mut out = Vec::new();
     let mut k = s;
     while k < e {
-        if skip.iter().any(|&(a, b)| a <= k && k < b) {
+        if !doc.has(k, kinds::TRIGGER | kinds::NOT_TRIGGER)
+            || skip.iter().any(|&(a, b)| a <= k && k < b)
+        {
             k += 1;
             continue;
         }
@@ -54,10 +56,9 @@ pub fn find_triggers(
             let def = &lexicon.triggers[id as usize];
             // "captured all the men": people taken, not ground.
             let class = if def.class == TriggerClass::Territory
-                && (h.end()..(h.end() + 3).min(e)).any(|m| {
-                    doc.find_at(m, |w| matches!(w, What::Group(_) | What::GroupPronoun))
-                        .is_some()
-                }) {
+                && (h.end()..(h.end() + 3).min(e))
+                    .any(|m| doc.has(m, kinds::GROUP | kinds::GROUP_PRONOUN))
+            {
                 TriggerClass::Sub(vigil_model::SubEventType::AbductionForcedDisappearance)
             } else {
                 def.class
@@ -97,17 +98,14 @@ pub fn find_captive_taking(
 ) -> Vec<TriggerMention> {
     let mut out = Vec::new();
     for k in s..e {
-        if doc.find_at(k, |w| matches!(w, What::CaptiveVerb)).is_none() {
+        if !doc.has(k, kinds::CAPTIVE_VERB) {
             continue;
         }
         for m in k + 2..(k + 8).min(e) {
             if doc.is_punct(m) {
                 break;
             }
-            if doc
-                .find_at(m, |w| matches!(w, What::CaptiveComplement))
-                .is_some()
-            {
+            if doc.has(m, kinds::CAPTIVE_COMPLEMENT) {
                 let weight = lexicon
                     .triggers
                     .iter()
@@ -140,6 +138,10 @@ pub fn find_identities(doc: &Doc, lexicon: &Lexicon, s: usize, e: usize) -> Vec<
     let mut out = Vec::new();
     let mut k = s;
     while k < e {
+        if !doc.has(k, kinds::IDENTITY) {
+            k += 1;
+            continue;
+        }
         if let Some(h) = doc.find_within(k, e, |w| matches!(w, What::Identity(_))) {
             let What::Identity(id) = h.what else {
                 unreachable!()

@@ -13,7 +13,7 @@ use vigil_model::{FigureKind, Qualifier, Victims};
 
 use crate::dates::DateMention;
 use crate::doc::Doc;
-use crate::lexicon::{Cue, Kin, PredRole, What};
+use crate::lexicon::{Cue, Kin, PredRole, What, kinds};
 use crate::numbers::{Quantity, quantity_at};
 
 /// A figure found in one sentence.
@@ -161,10 +161,7 @@ fn predicate_after(
             }
             return None;
         }
-        if doc
-            .find_at(k, |w| matches!(w, What::Cue(Cue::Subordinator)))
-            .is_some()
-        {
+        if doc.has(k, kinds::cue(Cue::Subordinator)) {
             return None;
         }
         k += 1;

@@ -156,6 +156,89 @@ pub enum What {
     NotTrigger,
 }
 
+impl What {
+    /// One bit per kind of phrase, each cue a kind of its own: [`crate::doc::Doc::has`] tells in
+    /// one test whether a phrase of some kinds starts at a token.
+    pub const fn bit(&self) -> u128 {
+        let kind: u32 = match self {
+            What::Month(_) => 0,
+            What::Weekday(_) => 1,
+            What::DayPart => 2,
+            What::DateModifier(_) => 3,
+            What::Relative(..) => 4,
+            What::Period(_) => 5,
+            What::AgoUnit(_) => 6,
+            What::Ordinal(_) => 7,
+            What::YearCue => 8,
+            What::NumUnit(_) => 9,
+            What::NumTens(_) => 10,
+            What::NumScale(_) => 11,
+            What::NumPhrase(_) => 12,
+            What::Vague(..) => 13,
+            What::QualBefore(_) => 14,
+            What::QualAfter(_) => 15,
+            What::Pred(..) => 16,
+            What::CaptiveComplement => 17,
+            What::CaptiveVerb => 18,
+            What::Shot => 19,
+            What::Group(_) => 20,
+            What::Kin(_) => 21,
+            What::Possessive => 22,
+            What::Aux => 23,
+            What::VerbNumberLink => 24,
+            What::FunctionWord => 25,
+            What::IrregularPlural => 26,
+            What::GroupPronoun => 27,
+            What::Subset => 28,
+            What::SingularPerson => 29,
+            What::ClaimCue => 30,
+            What::ClaimVerb => 31,
+            What::ClaimAnonymous => 32,
+            What::ClaimPronoun => 33,
+            What::ClaimKnown(_) => 34,
+            What::Trigger(_) => 35,
+            What::Identity(_) => 36,
+            What::Actor(..) => 37,
+            What::Generic(_) => 38,
+            What::LinkHead => 39,
+            What::Linker => 40,
+            What::NotTrigger => 41,
+            What::Cue(c) => 48 + *c as u32,
+        };
+        1u128 << kind
+    }
+}
+
+/// Kinds of phrases, as masks of [`What::bit`].
+pub mod kinds {
+    use super::{Cue, What};
+
+    pub const fn cue(c: Cue) -> u128 {
+        What::Cue(c).bit()
+    }
+    pub const MONTH: u128 = What::Month(0).bit();
+    pub const WEEKDAY: u128 = What::Weekday(0).bit();
+    pub const RELATIVE: u128 = What::Relative(0, 0).bit();
+    pub const PERIOD: u128 = What::Period(super::Period::ThisWeek).bit();
+    pub const NUM_UNIT: u128 = What::NumUnit(0).bit();
+    pub const NUM_TENS: u128 = What::NumTens(0).bit();
+    pub const NUM_PHRASE: u128 = What::NumPhrase(0).bit();
+    pub const VAGUE: u128 = What::Vague(0, 0).bit();
+    pub const CAPTIVE_VERB: u128 = What::CaptiveVerb.bit();
+    pub const CAPTIVE_COMPLEMENT: u128 = What::CaptiveComplement.bit();
+    pub const FUNCTION_WORD: u128 = What::FunctionWord.bit();
+    pub const GROUP_PRONOUN: u128 = What::GroupPronoun.bit();
+    pub const GROUP: u128 = What::Group(vigil_model::Victims::Unknown).bit();
+    pub const CLAIM_CUE: u128 = What::ClaimCue.bit();
+    pub const CLAIM_VERB: u128 = What::ClaimVerb.bit();
+    pub const TRIGGER: u128 = What::Trigger(0).bit();
+    pub const IDENTITY: u128 = What::Identity(0).bit();
+    pub const ACTOR: u128 = What::Actor(0, false).bit();
+    pub const GENERIC: u128 = What::Generic(super::GenericKind::State).bit();
+    pub const LINK_HEAD: u128 = What::LinkHead.bit();
+    pub const NOT_TRIGGER: u128 = What::NotTrigger.bit();
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CaseRule {
     Any,

@@ -5,7 +5,7 @@
 use vigil_model::Qualifier;
 
 use crate::doc::Doc;
-use crate::lexicon::What;
+use crate::lexicon::{What, kinds};
 
 /// A quantity in the text, with the closed range it stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,13 @@ pub struct Quantity {
 
 /// A bare number at token `i`: value range, whether vague, and the end.
 fn bare(doc: &Doc, i: usize, end: usize) -> Option<(u64, u64, bool, usize)> {
-    if i >= end {
+    if i >= end
+        || !(doc.is_number(i)
+            || doc.has(
+                i,
+                kinds::NUM_PHRASE | kinds::VAGUE | kinds::NUM_TENS | kinds::NUM_UNIT,
+            ))
+    {
         return None;
     }
     // Fixed phrases and vague quantities first: "a dozen", "tens of thousands".

@@ -6,7 +6,7 @@ use vigil_gazetteer::{Gazetteer, GeoparseConfig, find_places};
 use vigil_model::{Place, PlacePrecision, Span};
 
 use crate::doc::Doc;
-use crate::lexicon::{Cue, What};
+use crate::lexicon::{Cue, What, kinds};
 
 /// What a place mention is to the events of its clause.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,9 +75,7 @@ fn skippable(doc: &Doc, k: usize) -> bool {
             | "governorate"
             | "neighbourhood"
             | "neighborhood"
-    ) || doc
-        .find_at(k, |w| matches!(w, What::Cue(Cue::AnaphorNoun)))
-        .is_some()
+    ) || doc.has(k, kinds::cue(Cue::AnaphorNoun))
 }
 
 /// The role of a place at tokens `a..b` from the words around it.
@@ -94,19 +92,13 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
     if a == sentence.toks.start && first_of_paragraph {
         let next = doc.norm(b);
         let window = b..(b + 10).min(sentence.toks.end);
-        let dated = window
-            .clone()
-            .any(|k| doc.find_at(k, |w| matches!(w, What::Month(_))).is_some());
+        let dated = window.clone().any(|k| doc.has(k, kinds::MONTH));
         let bracket = window.clone().any(|k| doc.toks.is_punct(k, "("));
         let dash = window
             .clone()
             .any(|k| doc.norm(k) == "-" && !doc.toks.list[k].joined);
         if next == "-"
-            || (next == ","
-                && (doc.is_number(b + 1)
-                    || doc
-                        .find_at(b + 1, |w| matches!(w, What::Month(_)))
-                        .is_some()))
+            || (next == "," && (doc.is_number(b + 1) || doc.has(b + 1, kinds::MONTH)))
             || (bracket && (dated || dash))
         {
             return PlaceRole::Dateline;
@@ -124,21 +116,13 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
     if a >= sentence.toks.start + 2 && doc.norm(a - 1) == "of" {
         let before = a - 2;
         let age = doc.toks.is_punct(before, ",") && before > 0 && doc.is_number(before - 1);
-        let named = doc.is_proper(before)
-            && doc
-                .find_at(before, |w| matches!(w, What::Cue(Cue::AnaphorNoun)))
-                .is_none();
+        let named = doc.is_proper(before) && !doc.has(before, kinds::cue(Cue::AnaphorNoun));
         if age || named {
             return PlaceRole::NotEvent;
         }
     }
-    if doc
-        .find_at(b, |w| matches!(w, What::Cue(Cue::PlaceTitleAfter)))
-        .is_some()
-        || (doc.norm(b) == "'s"
-            && doc
-                .find_at(b + 1, |w| matches!(w, What::Cue(Cue::PlaceTitleAfter)))
-                .is_some())
+    if doc.has(b, kinds::cue(Cue::PlaceTitleAfter))
+        || (doc.norm(b) == "'s" && doc.has(b + 1, kinds::cue(Cue::PlaceTitleAfter)))
     {
         return PlaceRole::NotEvent;
     }
@@ -303,10 +287,7 @@ pub fn find(
             && a - prev.toks.1 <= 7
             && doc.toks.is_punct(prev.toks.1, ",")
             && matches!(doc.norm(a - 1), "in" | "of" | "near")
-            && (prev.toks.1..a).any(|k| {
-                doc.find_at(k, |w| matches!(w, What::Cue(Cue::AnaphorNoun)))
-                    .is_some()
-            })
+            && (prev.toks.1..a).any(|k| doc.has(k, kinds::cue(Cue::AnaphorNoun)))
             && role == PlaceRole::Event
         {
             role = PlaceRole::Reference;
@@ -314,7 +295,7 @@ pub fn find(
         out.push(PlaceRef {
             toks: (a, b),
             place: Place {
-                mention: Some(m.text.clone()),
+                mention: Some(m.text),
                 span: Some(m.span),
                 ..place
             },
@@ -341,17 +322,14 @@ fn glued_to_name(doc: &Doc, a: usize, b: usize, spans: &[Option<(usize, usize)>]
     let sentence = &doc.sentences[doc.sentence_of(a)];
     let (s, e) = (sentence.toks.start, sentence.toks.end);
     // A sentence in title case (a headline) says nothing by its capitals.
-    let words: Vec<usize> = (s..e)
-        .filter(|&k| doc.is_word(k) && doc.norm(k).len() > 3)
-        .collect();
-    if !words.is_empty()
-        && words
-            .iter()
-            .filter(|&&k| doc.toks.list[k].capitalised)
-            .count()
-            * 10
-            >= words.len() * 7
-    {
+    let (mut words, mut capitalised) = (0usize, 0usize);
+    for k in s..e {
+        if doc.is_word(k) && doc.norm(k).len() > 3 {
+            words += 1;
+            capitalised += usize::from(doc.toks.list[k].capitalised);
+        }
+    }
+    if words > 0 && capitalised * 10 >= words * 7 {
         return false;
     }
     let name_part = |k: usize| {
@@ -388,9 +366,7 @@ fn glued_to_name(doc: &Doc, a: usize, b: usize, spans: &[Option<(usize, usize)>]
     // A capitalised word after that is no place noun ("Tel Aviv University", "Ramsay St.").
     let after = b < e
         && name_part(b)
-        && doc
-            .find_at(b, |w| matches!(w, What::Cue(Cue::AnaphorNoun)))
-            .is_none()
+        && !doc.has(b, kinds::cue(Cue::AnaphorNoun))
         && !matches!(
             doc.norm(b),
             "province"
@@ -426,6 +402,13 @@ pub fn find_anaphora(doc: &Doc, s: usize, e: usize) -> Vec<Anaphor> {
     let mut out = Vec::new();
     let mut k = s;
     while k < e {
+        if !doc.has(
+            k,
+            kinds::cue(Cue::AnaphorWord) | kinds::cue(Cue::AnaphorDet),
+        ) {
+            k += 1;
+            continue;
+        }
         if let Some(h) = doc.find_within(k, e, |w| matches!(w, What::Cue(Cue::AnaphorWord))) {
             out.push(Anaphor {
                 toks: (k, h.end()),
@@ -447,13 +430,7 @@ pub fn find_anaphora(doc: &Doc, s: usize, e: usize) -> Vec<Anaphor> {
                 if doc.is_punct(m) && !matches!(doc.norm(m), "." | "-") {
                     break;
                 }
-                if doc
-                    .find_at(m, |w| {
-                        matches!(w, What::Cue(Cue::AnaphorDet) | What::Trigger(_))
-                    })
-                    .is_some()
-                    || doc.is_proper(m)
-                {
+                if doc.has(m, kinds::cue(Cue::AnaphorDet) | kinds::TRIGGER) || doc.is_proper(m) {
                     break;
                 }
                 m += 1;
@@ -515,11 +492,7 @@ pub fn person_names(doc: &Doc) -> Vec<Span> {
     }
     let n = doc.toks.len();
     let cap = |k: usize| {
-        doc.is_word(k)
-            && doc.toks.list[k].capitalised
-            && doc
-                .find_at(k, |w| matches!(w, What::FunctionWord))
-                .is_none()
+        doc.is_word(k) && doc.toks.list[k].capitalised && !doc.has(k, kinds::FUNCTION_WORD)
     };
     let mut surnames: Vec<&str> = Vec::new();
     for k in 0..n {

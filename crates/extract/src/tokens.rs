@@ -87,113 +87,193 @@ fn fold_punct(c: char) -> char {
     }
 }
 
-/// Splits `text` into tokens.
+/// The character at byte `pos` and its length in bytes (ASCII without decoding).
+#[inline]
+fn char_at(text: &str, pos: usize) -> Option<(char, usize)> {
+    let b = *text.as_bytes().get(pos)?;
+    if b < 0x80 {
+        return Some((b as char, 1));
+    }
+    let c = text[pos..].chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
+/// The character that ends at byte `pos`.
+#[inline]
+fn char_before(text: &str, pos: usize) -> Option<char> {
+    let b = *text.as_bytes().get(pos.checked_sub(1)?)?;
+    if b < 0x80 {
+        return Some(b as char);
+    }
+    text[..pos].chars().next_back()
+}
+
+/// Splits `text` into tokens. One pass over the bytes, decoding only non-ASCII characters.
 pub fn tokenize(text: &str) -> Tokens {
     let mut tokens = Tokens {
         list: Vec::with_capacity(text.len() / 5),
         norms: String::with_capacity(text.len()),
     };
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let end_of = |k: usize| if k < n { chars[k].0 } else { text.len() };
+    let len = text.len();
     let mut i = 0;
     let mut space_before = true;
     let mut joined = false;
-    while i < n {
-        let (pos, c) = chars[i];
+    while let Some((c, clen)) = char_at(text, i) {
         if c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}' | '\u{feff}' | '\u{ad}') {
             space_before = true;
             joined = false;
-            i += 1;
+            i += clen;
             continue;
         }
         if c.is_alphanumeric() {
-            let start_i = i;
+            let start = i;
             let numeric_start = c.is_ascii_digit();
-            let mut j = i + 1;
-            while j < n {
-                let d = chars[j].1;
-                if d.is_alphanumeric() {
-                    // A number followed by letters: split unless an ordinal suffix ("7th").
-                    if numeric_start && !d.is_ascii_digit() && chars[j - 1].1.is_ascii_digit() {
-                        let rest: String = chars[j..]
-                            .iter()
-                            .take_while(|(_, c)| c.is_alphabetic())
-                            .map(|(_, c)| c.to_ascii_lowercase())
-                            .collect();
-                        // "7th", and the older "2d", "3d".
-                        let older = rest == "d" && matches!(chars[j - 1].1, '2' | '3');
-                        if matches!(rest.as_str(), "st" | "nd" | "rd" | "th") || older {
-                            j += rest.chars().count();
-                        }
-                        break;
-                    }
-                    if !numeric_start && d.is_ascii_digit() && chars[j - 1].1.is_alphabetic() {
-                        // "G7", "M23": keep letters and digits together.
-                        j += 1;
-                        continue;
-                    }
+            let mut j = i + clen;
+            let bytes = text.as_bytes();
+            // Only ASCII letters and digits so far, and how many letters and capitals.
+            let mut plain = c.is_ascii();
+            let (mut letters, mut upper) = (
+                usize::from(c.is_ascii_alphabetic()),
+                usize::from(c.is_ascii_uppercase()),
+            );
+            loop {
+                // The common case first: an ASCII letter or digit that continues the word.
+                if let Some(&d) = bytes.get(j)
+                    && d.is_ascii_alphanumeric()
+                    && !(numeric_start && !d.is_ascii_digit() && bytes[j - 1].is_ascii_digit())
+                {
+                    letters += usize::from(d.is_ascii_alphabetic());
+                    upper += usize::from(d.is_ascii_uppercase());
                     j += 1;
                     continue;
                 }
+                let Some((d, dlen)) = char_at(text, j) else {
+                    break;
+                };
+                // Anything else the word takes in (not `plain`) goes through the general folding.
+                if d.is_alphanumeric() {
+                    let prev = char_before(text, j).unwrap_or(' ');
+                    // A number followed by letters: split unless an ordinal suffix ("7th").
+                    if numeric_start && !d.is_ascii_digit() && prev.is_ascii_digit() {
+                        let rest: String = text[j..]
+                            .chars()
+                            .take_while(|c| c.is_alphabetic())
+                            .map(|c| c.to_ascii_lowercase())
+                            .collect();
+                        // "7th", and the older "2d", "3d" (all ASCII: bytes are characters).
+                        let older = rest == "d" && matches!(prev, '2' | '3');
+                        if matches!(rest.as_str(), "st" | "nd" | "rd" | "th") || older {
+                            plain = false;
+                            j += rest.len();
+                        }
+                        break;
+                    }
+                    // "G7", "M23": letters and digits stay together.
+                    plain = false;
+                    j += dlen;
+                    continue;
+                }
+                let next = char_at(text, j + dlen);
                 // Inner apostrophe followed by a letter: "hay'at", "don't"; not the possessive.
-                if is_apostrophe(d) && j + 1 < n && chars[j + 1].1.is_alphabetic() {
-                    let possessive = matches!(chars[j + 1].1, 's' | 'S')
-                        && (j + 2 >= n || !chars[j + 2].1.is_alphanumeric());
+                if is_apostrophe(d)
+                    && let Some((e, elen)) = next
+                    && e.is_alphabetic()
+                {
+                    let possessive = matches!(e, 's' | 'S')
+                        && char_at(text, j + dlen + elen).is_none_or(|(f, _)| !f.is_alphanumeric());
                     if possessive {
                         break;
                     }
-                    j += 1;
+                    plain = false;
+                    j += dlen;
                     continue;
                 }
                 // Thousands separators and decimals inside numbers.
                 if numeric_start
                     && (d == ',' || d == '.')
-                    && j + 1 < n
-                    && chars[j + 1].1.is_ascii_digit()
-                    && chars[start_i..j]
-                        .iter()
-                        .all(|(_, c)| c.is_ascii_digit() || *c == ',' || *c == '.')
+                    && next.is_some_and(|(e, _)| e.is_ascii_digit())
+                    && text[start..j]
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
                 {
                     if d == ',' {
                         // A thousands group has exactly three digits.
-                        let digits = chars[j + 1..]
+                        let digits = text.as_bytes()[j + 1..]
                             .iter()
-                            .take_while(|(_, c)| c.is_ascii_digit())
+                            .take_while(|b| b.is_ascii_digit())
                             .count();
                         if digits != 3 {
                             break;
                         }
                     }
+                    plain = false;
                     j += 1;
                     continue;
                 }
                 break;
             }
-            let start = pos;
-            let end = end_of(j);
+            let end = j;
             let word = &text[start..end];
-            let is_number = word
-                .chars()
-                .all(|c| c.is_ascii_digit() || c == ',' || c == '.');
             let a = tokens.norms.len() as u32;
-            for ch in word.chars() {
-                if is_apostrophe(ch) {
-                    tokens.norms.push('\'');
-                } else if is_number && ch == ',' {
-                    continue;
-                } else if ch.is_ascii() {
-                    tokens.norms.push(ch.to_ascii_lowercase());
+            if plain {
+                // ASCII letters and digits only: a number when there is no letter.
+                tokens.norms.push_str(word);
+                tokens.norms[a as usize..].make_ascii_lowercase();
+                let b = tokens.norms.len() as u32;
+                tokens.list.push(Token {
+                    start,
+                    end,
+                    norm: (a, b),
+                    shape: if letters == 0 {
+                        Shape::Number
+                    } else {
+                        Shape::Word
+                    },
+                    capitalised: c.is_ascii_uppercase(),
+                    all_caps: letters >= 2 && upper == letters,
+                    joined,
+                });
+                space_before = false;
+                joined = false;
+                i = j;
+                continue;
+            }
+            let bytes = word.as_bytes();
+            let is_number = bytes
+                .iter()
+                .all(|&b| b.is_ascii_digit() || b == b',' || b == b'.');
+            let (mut letters, mut upper) = (0usize, 0usize);
+            if is_number {
+                tokens.norms.extend(word.chars().filter(|&c| c != ','));
+            } else if word.is_ascii() {
+                // Letters, digits and ASCII apostrophes ("'" and "`", both folded to "'").
+                if bytes.contains(&b'`') {
+                    tokens.norms.extend(bytes.iter().map(|&b| match b {
+                        b'`' => '\'',
+                        b => b.to_ascii_lowercase() as char,
+                    }));
                 } else {
-                    tokens.norms.extend(ch.to_lowercase());
+                    tokens.norms.push_str(word);
+                    tokens.norms[a as usize..].make_ascii_lowercase();
+                }
+                letters = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
+                upper = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
+            } else {
+                for ch in word.chars() {
+                    if is_apostrophe(ch) {
+                        tokens.norms.push('\'');
+                    } else if ch.is_ascii() {
+                        tokens.norms.push(ch.to_ascii_lowercase());
+                    } else {
+                        tokens.norms.extend(ch.to_lowercase());
+                    }
+                    if ch.is_alphabetic() {
+                        letters += 1;
+                        upper += usize::from(ch.is_uppercase());
+                    }
                 }
             }
             let b = tokens.norms.len() as u32;
-            let (mut letters, mut upper) = (0usize, 0usize);
-            for c in word.chars().filter(|c| c.is_alphabetic()) {
-                letters += 1;
-                upper += usize::from(c.is_uppercase());
-            }
             tokens.list.push(Token {
                 start,
                 end,
@@ -203,7 +283,7 @@ pub fn tokenize(text: &str) -> Tokens {
                 } else {
                     Shape::Word
                 },
-                capitalised: word.chars().next().is_some_and(char::is_uppercase),
+                capitalised: c.is_uppercase(),
                 all_caps: letters >= 2 && upper == letters,
                 joined,
             });
@@ -212,45 +292,44 @@ pub fn tokenize(text: &str) -> Tokens {
             i = j;
             continue;
         }
+        let next = char_at(text, i + clen);
         // A possessive "'s" after a word.
         if is_apostrophe(c)
-            && i + 1 < n
-            && matches!(chars[i + 1].1, 's' | 'S')
-            && (i + 2 >= n || !chars[i + 2].1.is_alphanumeric())
+            && let Some((e, elen)) = next
+            && matches!(e, 's' | 'S')
+            && char_at(text, i + clen + elen).is_none_or(|(f, _)| !f.is_alphanumeric())
             && !space_before
         {
             let a = tokens.norms.len() as u32;
             tokens.norms.push_str("'s");
             tokens.list.push(Token {
-                start: pos,
-                end: end_of(i + 2),
+                start: i,
+                end: i + clen + elen,
                 norm: (a, a + 2),
                 shape: Shape::Word,
                 capitalised: false,
                 all_caps: false,
                 joined: false,
             });
-            i += 2;
+            i += clen + elen;
             continue;
         }
         // A hyphen between two word characters joins them.
         if is_hyphen(c)
             && !space_before
-            && i + 1 < n
-            && chars[i + 1].1.is_alphanumeric()
-            && i > 0
-            && chars[i - 1].1.is_alphanumeric()
+            && next.is_some_and(|(e, _)| e.is_alphanumeric())
+            && char_before(text, i).is_some_and(char::is_alphanumeric)
         {
             joined = true;
-            i += 1;
+            i += clen;
             continue;
         }
         let a = tokens.norms.len() as u32;
         tokens.norms.push(fold_punct(c));
         let b = tokens.norms.len() as u32;
         tokens.list.push(Token {
-            start: pos,
-            end: end_of(i + 1),
+            start: i,
+            end: i + clen,
             norm: (a, b),
             shape: Shape::Punct,
             capitalised: false,
@@ -259,8 +338,9 @@ pub fn tokenize(text: &str) -> Tokens {
         });
         space_before = false;
         joined = false;
-        i += 1;
+        i += clen;
     }
+    debug_assert!(i == len);
     tokens
 }
 

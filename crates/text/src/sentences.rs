@@ -74,8 +74,10 @@ fn abbreviations() -> &'static Abbreviations {
 pub fn sentences(text: &str) -> Vec<Range<usize>> {
     let wrapped = is_hard_wrapped(text);
     let mut out = Vec::new();
+    // One buffer of characters for every block.
+    let mut chars = Vec::with_capacity(text.len());
     for block in blocks(text, wrapped) {
-        split_block(text, block, &mut out);
+        split_block(text, block, &mut chars, &mut out);
     }
     out
 }
@@ -83,11 +85,14 @@ pub fn sentences(text: &str) -> Vec<Range<usize>> {
 /// True when the text is hard-wrapped: most lines that continue into another line are of a
 /// similar width and stop without ending a sentence.
 fn is_hard_wrapped(text: &str) -> bool {
-    let lines: Vec<&str> = text.lines().collect();
     let mut continued = 0usize;
     let mut wrapped_like = 0usize;
-    for pair in lines.windows(2) {
-        let (line, next) = (pair[0].trim_end(), pair[1].trim());
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(next) = lines.peek() else {
+            break;
+        };
+        let (line, next) = (line.trim_end(), next.trim());
         if line.trim().is_empty() || next.is_empty() {
             continue;
         }
@@ -106,10 +111,7 @@ fn blocks(text: &str, wrapped: bool) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut line_start = 0;
-    for (i, c) in text.char_indices() {
-        if c != '\n' {
-            continue;
-        }
+    for (i, _) in text.match_indices('\n') {
         let line = &text[line_start..i];
         let blank = line.trim().is_empty();
         // A line that stops mid-sentence and a next line that goes on in lower case are one
@@ -187,9 +189,16 @@ fn push_trimmed(text: &str, range: Range<usize>, out: &mut Vec<Range<usize>>) {
     push_trimmed(text, s..end, out);
 }
 
-fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<usize>>) {
+fn split_block(
+    text: &str,
+    block: Range<usize>,
+    chars: &mut Vec<(usize, char)>,
+    out: &mut Vec<Range<usize>>,
+) {
     let slice = &text[block.clone()];
-    let chars: Vec<(usize, char)> = slice.char_indices().collect();
+    chars.clear();
+    chars.extend(slice.char_indices());
+    let chars = &chars[..];
     let mut start = 0usize;
     let mut i = 0usize;
     while i < chars.len() {
@@ -220,7 +229,7 @@ fn split_block(text: &str, block: Range<usize>, out: &mut Vec<Range<usize>>) {
         if k >= chars.len() {
             break;
         }
-        if ends_sentence(slice, &chars, i, k) {
+        if ends_sentence(slice, chars, i, k) {
             push_trimmed(text, block.start + start..block.start + end, out);
             start = chars[k].0;
         }
