@@ -1803,41 +1803,36 @@ fn victim_identity(doc: &Doc, m: &IdentityMention) -> bool {
         ""
     };
     // "Alawite civilians", "majority Alawite village", "the Alawite community".
-    let qualifies_victims = doc
-        .find_at(next, |w| {
-            matches!(
-                w,
-                What::Group(_) | What::Kin(_) | What::Cue(Cue::AnaphorNoun)
-            )
-        })
-        .is_some()
-        || matches!(
-            doc.norm(next),
-            "community"
-                | "communities"
-                | "population"
-                | "sect"
-                | "minority"
-                | "minorities"
-                | "civilians"
-                | "villagers"
-                | "families"
-                | "heartland"
-                | "region"
-                | "regions"
-                | "areas"
-                | "area"
-                | "neighbourhood"
-                | "neighborhood"
-                | "village"
-                | "villages"
-                | "town"
-                | "towns"
-                | "victims"
-                | "worshippers"
-                | "pilgrims"
-                | "refugees"
-        );
+    let qualifies_victims = doc.has(
+        next,
+        kinds::GROUP | kinds::KIN | kinds::cue(Cue::AnaphorNoun),
+    ) || matches!(
+        doc.norm(next),
+        "community"
+            | "communities"
+            | "population"
+            | "sect"
+            | "minority"
+            | "minorities"
+            | "civilians"
+            | "villagers"
+            | "families"
+            | "heartland"
+            | "region"
+            | "regions"
+            | "areas"
+            | "area"
+            | "neighbourhood"
+            | "neighborhood"
+            | "village"
+            | "villages"
+            | "town"
+            | "towns"
+            | "victims"
+            | "worshippers"
+            | "pilgrims"
+            | "refugees"
+    );
     // "killings of Alawites", "massacre of Alawites", "revenge killings against Alawites".
     let object = matches!(
         prev,

@@ -38,13 +38,12 @@ pub struct Doc<'a> {
 impl<'a> Doc<'a> {
     pub fn new(body: &'a str, lexicon: &Lexicon) -> Doc<'a> {
         let toks = tokenize(body);
-        let words: Vec<&crate::tokens::Token> = toks
-            .list
-            .iter()
-            .filter(|t| t.shape == Shape::Word)
-            .collect();
-        let caps = words.iter().filter(|t| t.all_caps).count();
-        let all_caps = words.len() >= 20 && caps * 10 >= words.len() * 7;
+        let (mut words, mut caps) = (0usize, 0usize);
+        for t in toks.list.iter().filter(|t| t.shape == Shape::Word) {
+            words += 1;
+            caps += usize::from(t.all_caps);
+        }
+        let all_caps = words >= 20 && caps * 10 >= words * 7;
         let hits = lexicon.index.find_all(body, &toks, all_caps);
         let mut hit_start = vec![0u32; toks.len() + 1];
         {

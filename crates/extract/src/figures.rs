@@ -127,8 +127,7 @@ fn predicate_after(
             };
         }
         // "twenty-six people, four of whom are policemen, were injured": the share is passed over.
-        if (doc.is_number(k)
-            || is_hit(doc, k, |w| matches!(w, What::NumUnit(_) | What::NumTens(_))))
+        if (doc.is_number(k) || doc.has(k, kinds::NUM_UNIT | kinds::NUM_TENS))
             && let Some(sub) = doc.find_at(k + 1, |w| matches!(w, What::Subset))
         {
             let mut j = sub.end();
@@ -144,12 +143,10 @@ fn predicate_after(
         // Another number: a coordinated group ("and 3 civilians") is passed over; any other
         // number ends the search.
         if doc.is_number(k)
-            || is_hit(doc, k, |w| {
-                matches!(
-                    w,
-                    What::NumUnit(_) | What::NumTens(_) | What::Vague(..) | What::NumPhrase(_)
-                )
-            })
+            || doc.has(
+                k,
+                kinds::NUM_UNIT | kinds::NUM_TENS | kinds::VAGUE | kinds::NUM_PHRASE,
+            )
         {
             if k > 0
                 && doc.norm(k - 1) == "and"
@@ -231,16 +228,14 @@ fn counted_after(doc: &Doc, q: &Quantity, end: usize) -> Counted {
         // speech verbs ("one user saying her mother ...").
         let word = doc.norm(m);
         if m > j
-            && (is_hit(doc, m, |w| {
-                matches!(
-                    w,
-                    What::Possessive | What::ClaimVerb | What::Cue(Cue::AnaphorDet)
-                )
-            }) || (word.ends_with("ing") && word.len() > 5))
+            && (doc.has(
+                m,
+                kinds::POSSESSIVE | kinds::CLAIM_VERB | kinds::cue(Cue::AnaphorDet),
+            ) || (word.ends_with("ing") && word.len() > 5))
         {
             break;
         }
-        if is_hit(doc, m, |w| matches!(w, What::Identity(_))) {
+        if doc.has(m, kinds::IDENTITY) {
             identity = Some(m + 1);
         }
         m += 1;
@@ -284,11 +279,11 @@ fn kin_list(doc: &Doc, s: usize, i: usize, end: usize) -> Option<(u64, usize, us
         // "two of his brothers"
         if let Some(q) = quantity_at(doc, s, j, end).filter(|q| q.qualifier == Qualifier::Exact)
             && doc.norm(q.end) == "of"
-            && is_hit(doc, q.end + 1, |w| matches!(w, What::Possessive))
+            && doc.has(q.end + 1, kinds::POSSESSIVE)
         {
             count = q.low;
             j = q.end + 2;
-        } else if is_hit(doc, j, |w| matches!(w, What::Possessive)) {
+        } else if doc.has(j, kinds::POSSESSIVE) {
             j += 1;
         } else if items == 0 {
             return None;
@@ -306,11 +301,7 @@ fn kin_list(doc: &Doc, s: usize, i: usize, end: usize) -> Option<(u64, usize, us
                 found = Some(h);
                 break;
             }
-            if !doc.is_word(m)
-                || is_hit(doc, m, |w| {
-                    matches!(w, What::Pred(..) | What::Group(_) | What::FunctionWord)
-                })
-            {
+            if !doc.is_word(m) || doc.has(m, kinds::PRED | kinds::GROUP | kinds::FUNCTION_WORD) {
                 break;
             }
         }
@@ -345,8 +336,8 @@ fn kin_list(doc: &Doc, s: usize, i: usize, end: usize) -> Option<(u64, usize, us
         }
         // Only continue when another relative follows before any predicate.
         let continues = (next..(next + 5).min(end))
-            .take_while(|&m| !is_hit(doc, m, |w| matches!(w, What::Pred(..))))
-            .any(|m| is_hit(doc, m, |w| matches!(w, What::Kin(_))));
+            .take_while(|&m| !doc.has(m, kinds::PRED))
+            .any(|m| doc.has(m, kinds::KIN));
         if !continues {
             break;
         }
@@ -365,8 +356,8 @@ pub fn find_figures(doc: &Doc, s: usize, e: usize, dates: &[DateMention]) -> Vec
     // Lists of relatives.
     let mut k = s;
     while k < e {
-        let starts_list = is_hit(doc, k, |w| matches!(w, What::Possessive))
-            || (doc.norm(k + 1) == "of" && is_hit(doc, k + 2, |w| matches!(w, What::Possessive)));
+        let starts_list = doc.has(k, kinds::POSSESSIVE)
+            || (doc.norm(k + 1) == "of" && doc.has(k + 2, kinds::POSSESSIVE));
         if !starts_list || used[k - s] {
             k += 1;
             continue;
@@ -458,7 +449,7 @@ fn person_phrase_ending(doc: &Doc, s: usize, end: usize) -> Option<(usize, Victi
     let h0 = head.start as usize;
     let last = doc.norm(end - 1);
     if last.ends_with('s') && !matches!(last, "boss" | "actress" | "waitress")
-        || is_hit(doc, end - 1, |w| matches!(w, What::IrregularPlural))
+        || doc.has(end - 1, kinds::IRREGULAR_PLURAL)
     {
         return None;
     }
@@ -472,15 +463,12 @@ fn person_phrase_ending(doc: &Doc, s: usize, end: usize) -> Option<(usize, Victi
     let mut modifiers = 0;
     while k > s && modifiers < 4 {
         let prev = k - 1;
-        if matches!(doc.norm(prev), "a" | "an" | "the" | "one")
-            || is_hit(doc, prev, |w| matches!(w, What::Possessive))
+        if matches!(doc.norm(prev), "a" | "an" | "the" | "one") || doc.has(prev, kinds::POSSESSIVE)
         {
             return Some((prev, class));
         }
         if !(doc.is_word(prev) || doc.is_number(prev))
-            || is_hit(doc, prev, |w| {
-                matches!(w, What::Pred(..) | What::Aux | What::FunctionWord)
-            })
+            || doc.has(prev, kinds::PRED | kinds::AUX | kinds::FUNCTION_WORD)
         {
             return None;
         }
@@ -504,17 +492,15 @@ fn name_ending(doc: &Doc, s: usize, end: usize) -> Option<usize> {
     }
     // Not an actor, a place, a month, a claimant or a sentence-initial word run.
     if (k..end).any(|j| {
-        is_hit(doc, j, |w| {
-            matches!(
-                w,
-                What::Actor(..)
-                    | What::Generic(_)
-                    | What::Month(_)
-                    | What::Weekday(_)
-                    | What::ClaimKnown(_)
-                    | What::Identity(_)
-            )
-        })
+        doc.has(
+            j,
+            kinds::ACTOR
+                | kinds::GENERIC
+                | kinds::MONTH
+                | kinds::WEEKDAY
+                | kinds::CLAIM_KNOWN
+                | kinds::IDENTITY,
+        )
     }) {
         return None;
     }
@@ -533,7 +519,7 @@ fn passive_single(
     // Baltimore, was shot").
     let mut end = p;
     while end > s
-        && is_hit(doc, end - 1, |w| matches!(w, What::Aux))
+        && doc.has(end - 1, kinds::AUX)
         && !matches!(doc.norm(end - 1), "who" | "that" | "which")
     {
         end -= 1;
@@ -579,6 +565,10 @@ fn single_persons(doc: &Doc, s: usize, e: usize, existing: &[FigureMention]) -> 
             .any(|f| f.kind == kind && f.start <= p && p < f.end.max(f.predicate + 1))
     };
     for p in s..e {
+        // Both shapes start at a predicate.
+        if !doc.has(p, kinds::PRED | kinds::SHOT) {
+            continue;
+        }
         // Passive or intransitive: "<someone> was shot dead", "<someone> died".
         if let Some(h) = doc.find_at(p, |w| {
             matches!(w, What::Pred(_, PredRole::After) | What::Shot)
@@ -669,11 +659,7 @@ fn singular_at(doc: &Doc, s: usize, k: usize, e: usize) -> Option<FigureMention>
             group = Some(h);
             break;
         }
-        if !doc.is_word(m)
-            || is_hit(doc, m, |w| {
-                matches!(w, What::Pred(..) | What::FunctionWord | What::Aux)
-            })
-        {
+        if !doc.is_word(m) || doc.has(m, kinds::PRED | kinds::FUNCTION_WORD | kinds::AUX) {
             return None;
         }
         m += 1;
@@ -684,15 +670,12 @@ fn singular_at(doc: &Doc, s: usize, k: usize, e: usize) -> Option<FigureMention>
     };
     let last = h.end() - 1;
     let word = doc.norm(last);
-    if word.ends_with('s') || is_hit(doc, last, |w| matches!(w, What::IrregularPlural)) {
+    if word.ends_with('s') || doc.has(last, kinds::IRREGULAR_PLURAL) {
         return None;
     }
     // Passive only, right after: "a civilian was killed", "a child died of wounds".
     let mut p = h.end();
-    while p < e
-        && is_hit(doc, p, |w| matches!(w, What::Aux))
-        && !is_hit(doc, p, |w| matches!(w, What::Pred(..)))
-    {
+    while p < e && doc.has(p, kinds::AUX) && !doc.has(p, kinds::PRED) {
         p += 1;
     }
     let pred = doc.find_within(p, e, |w| matches!(w, What::Pred(_, PredRole::After)))?;
@@ -809,7 +792,7 @@ fn figure_of(
     }
     if victims.is_some()
         && let Some(v) = doc.find_ending_at(b, 2, |w| matches!(w, What::CaptiveVerb))
-        && is_hit(doc, after_group, |w| matches!(w, What::CaptiveComplement))
+        && doc.has(after_group, kinds::CAPTIVE_COMPLEMENT)
     {
         return Some(make(
             q,

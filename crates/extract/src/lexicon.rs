@@ -228,6 +228,14 @@ pub mod kinds {
     pub const CAPTIVE_COMPLEMENT: u128 = What::CaptiveComplement.bit();
     pub const FUNCTION_WORD: u128 = What::FunctionWord.bit();
     pub const GROUP_PRONOUN: u128 = What::GroupPronoun.bit();
+    pub const POSSESSIVE: u128 = What::Possessive.bit();
+    pub const PRED: u128 =
+        What::Pred(vigil_model::FigureKind::Killed, super::PredRole::After).bit();
+    pub const SHOT: u128 = What::Shot.bit();
+    pub const AUX: u128 = What::Aux.bit();
+    pub const IRREGULAR_PLURAL: u128 = What::IrregularPlural.bit();
+    pub const KIN: u128 = What::Kin(super::Kin::Single).bit();
+    pub const CLAIM_KNOWN: u128 = What::ClaimKnown(0).bit();
     pub const GROUP: u128 = What::Group(vigil_model::Victims::Unknown).bit();
     pub const CLAIM_CUE: u128 = What::ClaimCue.bit();
     pub const CLAIM_VERB: u128 = What::ClaimVerb.bit();

@@ -87,6 +87,29 @@ fn fold_punct(c: char) -> char {
     }
 }
 
+const ALNUM: u8 = 1;
+const ALPHA: u8 = 2;
+const UPPER: u8 = 4;
+const DIGIT: u8 = 8;
+
+/// What each ASCII byte is (letter, capital, digit); 0 for every other byte.
+static CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        if b.is_ascii_digit() {
+            table[i] = ALNUM | DIGIT;
+        } else if b.is_ascii_uppercase() {
+            table[i] = ALNUM | ALPHA | UPPER;
+        } else if b.is_ascii_lowercase() {
+            table[i] = ALNUM | ALPHA;
+        }
+        i += 1;
+    }
+    table
+};
+
 /// The character at byte `pos` and its length in bytes (ASCII without decoding).
 #[inline]
 fn char_at(text: &str, pos: usize) -> Option<(char, usize)> {
@@ -119,7 +142,13 @@ pub fn tokenize(text: &str) -> Tokens {
     let mut space_before = true;
     let mut joined = false;
     while let Some((c, clen)) = char_at(text, i) {
-        if c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}' | '\u{feff}' | '\u{ad}') {
+        let blank = if c.is_ascii() {
+            // ASCII white space and control characters: U+0000 to U+0020, and U+007F.
+            c <= ' ' || c == '\x7f'
+        } else {
+            c.is_whitespace() || c.is_control() || matches!(c, '\u{200b}' | '\u{feff}' | '\u{ad}')
+        };
+        if blank {
             space_before = true;
             joined = false;
             i += clen;
@@ -136,16 +165,18 @@ pub fn tokenize(text: &str) -> Tokens {
                 usize::from(c.is_ascii_alphabetic()),
                 usize::from(c.is_ascii_uppercase()),
             );
+            // The common case: ASCII letters and digits that continue the word (only digits in
+            // a number, where a letter may split it: "3pm", "7th").
+            let want = if numeric_start { DIGIT } else { ALNUM };
             loop {
-                // The common case first: an ASCII letter or digit that continues the word.
-                if let Some(&d) = bytes.get(j)
-                    && d.is_ascii_alphanumeric()
-                    && !(numeric_start && !d.is_ascii_digit() && bytes[j - 1].is_ascii_digit())
-                {
-                    letters += usize::from(d.is_ascii_alphabetic());
-                    upper += usize::from(d.is_ascii_uppercase());
+                while let Some(&d) = bytes.get(j) {
+                    let class = CLASS[d as usize];
+                    if class & want == 0 {
+                        break;
+                    }
+                    letters += usize::from(class & ALPHA != 0);
+                    upper += usize::from(class & UPPER != 0);
                     j += 1;
-                    continue;
                 }
                 let Some((d, dlen)) = char_at(text, j) else {
                     break;
