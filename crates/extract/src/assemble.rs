@@ -812,8 +812,10 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
             // What the clause says about its victims and targets.
             let civilians = figures.iter().any(|f| f.victims == Victims::Civilians)
                 || (cs..ce).any(|k| {
-                    doc.find_at(k, |w| matches!(w, What::Group(Victims::Civilians)))
-                        .is_some()
+                    doc.has(k, kinds::GROUP)
+                        && doc
+                            .find_at(k, |w| matches!(w, What::Group(Victims::Civilians)))
+                            .is_some()
                 })
                 || (cs..ce).any(|k| {
                     matches!(
@@ -1297,28 +1299,30 @@ fn modal_far(doc: &Doc, t: usize, floor: usize) -> bool {
 
 fn far_modal_in(doc: &Doc, lo: usize, t: usize) -> bool {
     (lo..t).any(|k| {
-        doc.find_at(k, |w| matches!(w, What::Cue(Cue::Negation | Cue::Modal)))
-            .is_some_and(|h| {
-                h.end() <= t
-                    && !crate::figures::number_sign(doc, k)
-                    && (h.len >= 2
-                        || matches!(
-                            doc.norm(k),
-                            "will"
-                                | "would"
-                                | "could"
-                                | "might"
-                                | "not"
-                                | "never"
-                                | "no"
-                                | "calling"
-                                | "condemn"
-                                | "allow"
-                                | "any"
-                                | "if"
-                                | "unless"
-                        ))
-            })
+        doc.has(k, kinds::cue(Cue::Negation) | kinds::cue(Cue::Modal))
+            && doc
+                .find_at(k, |w| matches!(w, What::Cue(Cue::Negation | Cue::Modal)))
+                .is_some_and(|h| {
+                    h.end() <= t
+                        && !crate::figures::number_sign(doc, k)
+                        && (h.len >= 2
+                            || matches!(
+                                doc.norm(k),
+                                "will"
+                                    | "would"
+                                    | "could"
+                                    | "might"
+                                    | "not"
+                                    | "never"
+                                    | "no"
+                                    | "calling"
+                                    | "condemn"
+                                    | "allow"
+                                    | "any"
+                                    | "if"
+                                    | "unless"
+                            ))
+                })
     })
 }
 
@@ -1362,27 +1366,31 @@ fn is_reference(doc: &Doc, t: usize, floor: usize) -> bool {
 /// Whether the clause's attack falls on armed people ("attacks on positions of the security
 /// forces", "an ambush on a patrol").
 fn armed_target(doc: &Doc, ann: &SentenceAnnotations, s: usize, e: usize) -> bool {
-    const ARMED_NOUNS: &[&str] = &[
-        "positions",
-        "position",
-        "checkpoint",
-        "checkpoints",
-        "patrol",
-        "patrols",
-        "base",
-        "bases",
-        "barracks",
-        "convoy",
-        "outpost",
-        "outposts",
-        "post",
-        "posts",
-        "garrison",
-        "headquarters",
-        "troops",
-        "soldiers",
-        "forces",
-    ];
+    // The nouns of armed targets (a match on the word, compiled to a test by length).
+    let armed_noun = |w: &str| {
+        matches!(
+            w,
+            "positions"
+                | "position"
+                | "checkpoint"
+                | "checkpoints"
+                | "patrol"
+                | "patrols"
+                | "base"
+                | "bases"
+                | "barracks"
+                | "convoy"
+                | "outpost"
+                | "outposts"
+                | "post"
+                | "posts"
+                | "garrison"
+                | "headquarters"
+                | "troops"
+                | "soldiers"
+                | "forces"
+        )
+    };
     let target_actor = ann.actors.iter().any(|a| {
         a.toks.0 > s
             && a.toks.0 < e
@@ -1400,7 +1408,7 @@ fn armed_target(doc: &Doc, ann: &SentenceAnnotations, s: usize, e: usize) -> boo
     });
     target_actor
         || (s..e).any(|k| {
-            ARMED_NOUNS.contains(&doc.norm(k))
+            armed_noun(doc.norm(k))
                 && k > s
                 && (k.saturating_sub(4)..k).any(|j| matches!(doc.norm(j), "on" | "against" | "at"))
         })

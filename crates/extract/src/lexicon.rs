@@ -278,27 +278,18 @@ impl Hit {
 }
 
 /// Every phrase of every lexicon: one-word phrases keyed by their folded word, longer ones by
-/// their first two folded words (joined by a NUL), so that a common first word ("the", "in",
-/// "at") costs one look-up instead of a walk over every phrase it begins.
+/// their first folded word and then their second, so that a common first word ("the", "in",
+/// "at") costs one look-up of the next word instead of a walk over every phrase it begins.
 #[derive(Debug, Default)]
 pub struct PhraseIndex {
     first: HashMap<Box<str>, FirstWord, rustc_hash::FxBuildHasher>,
-    by_pair: HashMap<Box<str>, Vec<Entry>, rustc_hash::FxBuildHasher>,
 }
 
-/// What a folded word begins: one-word phrases, and whether any longer phrase.
+/// What a folded word begins: one-word phrases, and longer ones by their second word.
 #[derive(Debug, Default)]
 struct FirstWord {
     singles: Vec<Entry>,
-    begins_pair: bool,
-}
-
-/// The look-up key of a phrase of two words or more.
-fn pair_key(buf: &mut String, first: &str, second: &str) {
-    buf.clear();
-    buf.push_str(first);
-    buf.push('\0');
-    buf.push_str(second);
+    by_second: HashMap<Box<str>, Vec<Entry>, rustc_hash::FxBuildHasher>,
 }
 
 fn case_rule(word: &str) -> CaseRule {
@@ -336,20 +327,11 @@ impl PhraseIndex {
             what,
             short_acronym,
         };
+        let first = self.first.entry(norms[0].as_str().into()).or_default();
         let list = if norms.len() == 1 {
-            &mut self
-                .first
-                .entry(norms[0].as_str().into())
-                .or_default()
-                .singles
+            &mut first.singles
         } else {
-            self.first
-                .entry(norms[0].as_str().into())
-                .or_default()
-                .begins_pair = true;
-            let mut key = String::new();
-            pair_key(&mut key, &norms[0], &norms[1]);
-            self.by_pair.entry(key.into()).or_default()
+            first.by_second.entry(norms[1].as_str().into()).or_default()
         };
         if !list
             .iter()
@@ -362,7 +344,6 @@ impl PhraseIndex {
     /// Every phrase of the text, in token order (longest first at one token).
     pub fn find_all(&self, text: &str, tokens: &Tokens, all_caps_text: bool) -> Vec<Hit> {
         let mut hits = Vec::new();
-        let mut key = String::new();
         // Quotation marks inside a phrase are passed over ("vengeance" for).
         let next_word = |t: usize| {
             let mut t = t;
@@ -376,16 +357,14 @@ impl PhraseIndex {
             let Some(first_word) = self.first.get(norm) else {
                 continue;
             };
-            let second = if first_word.begins_pair {
+            let second = if first_word.by_second.is_empty() {
+                None
+            } else {
                 let t = next_word(i + 1);
                 (t < tokens.len()).then_some(t)
-            } else {
-                None
             };
-            let pairs = second.and_then(|t| {
-                pair_key(&mut key, norm, tokens.norm(t));
-                self.by_pair.get(key.as_str()).map(|e| (t, e))
-            });
+            let pairs =
+                second.and_then(|t| first_word.by_second.get(tokens.norm(t)).map(|e| (t, e)));
             let singles = &first_word.singles;
             let first = hits.len();
             let candidates = pairs
@@ -446,7 +425,9 @@ impl PhraseIndex {
                     what: entry.what,
                 });
             }
-            hits[first..].sort_by_key(|h| std::cmp::Reverse(h.len));
+            if hits.len() > first + 1 {
+                hits[first..].sort_by_key(|h| std::cmp::Reverse(h.len));
+            }
         }
         hits
     }

@@ -496,6 +496,10 @@ pub fn person_names(doc: &Doc) -> Vec<Span> {
     };
     let mut surnames: Vec<&str> = Vec::new();
     for k in 0..n {
+        // Each shape below starts at a capitalised word or at "old".
+        if !doc.toks.list[k].capitalised && doc.norm(k) != "old" {
+            continue;
+        }
         // "Jordan Dumas, 19,": two or three capitalised words, a comma, an age, a comma.
         if cap(k)
             && k >= 1
@@ -604,8 +608,8 @@ pub fn institution_names(doc: &Doc) -> Vec<Span> {
 pub fn street_abbreviations(doc: &Doc) -> Vec<Span> {
     let mut out = Vec::new();
     for k in 1..doc.toks.len() {
-        if !matches!(doc.norm(k), "st" | "ave" | "rd" | "blvd" | "dr" | "ln")
-            || !doc.toks.list[k].capitalised
+        if !doc.toks.list[k].capitalised
+            || !matches!(doc.norm(k), "st" | "ave" | "rd" | "blvd" | "dr" | "ln")
             || !doc.toks.is_punct(k + 1, ".")
         {
             continue;
