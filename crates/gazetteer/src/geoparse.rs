@@ -921,6 +921,34 @@ fn parse_with(
                             || Some(r.country) == hint
                             || main_spelling(c)
                     });
+                    // Nor does a town the name is only an alternate of, often a former or
+                    // foreign one ("Salisbury" for Harare), outweigh a town of that name by
+                    // size alone (within a factor of 100; admin areas' short names stay).
+                    let named_pop = cands
+                        .iter()
+                        .filter(|c| c.kind == MatchKind::Key && c.primary && main_spelling(c))
+                        .map(|c| gaz.index.row(c.id).population)
+                        .max()
+                        .unwrap_or(0);
+                    for c in cands
+                        .iter_mut()
+                        .filter(|c| c.kind == MatchKind::Key && !c.primary)
+                    {
+                        let r = gaz.index.row(c.id);
+                        let town = gaz
+                            .index
+                            .fcode_ppl
+                            .get(r.fcode as usize)
+                            .copied()
+                            .unwrap_or(false);
+                        if town
+                            && r.flags & flag::DETAILED == 0
+                            && Some(r.country) != hint
+                            && named_pop.saturating_mul(100) >= r.population
+                        {
+                            c.prior -= 1.5;
+                        }
+                    }
                 }
             }
             if cands.is_empty() {
