@@ -776,7 +776,10 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
                         && !after_motive(d.toks.0)
                 })
                 .filter(|d| date_belongs(doc, d, triggers))
-                .max_by_key(|d| d.specificity())
+                // A date before the event's own noun ("a Saturday shooting that left a boy on
+                // life support Monday", "Sunday's attack") dates the event, whatever else the
+                // clause dates.
+                .max_by_key(|d| (attributive(doc, d, triggers), d.specificity()))
                 .copied();
             let relative = if fronted {
                 None
@@ -1257,6 +1260,14 @@ pub fn assemble(input: &Input, diagnostics: &mut Vec<Diagnostic>) -> Vec<Mention
 
 /// Whether a date of the clause dates its event: no other trigger of another kind stands
 /// nearer to it ("the bombardment of Waer ... since the signing of the ceasefire in December").
+/// A date used as an adjective of a trigger: "a Saturday shooting", "Sunday's attack", "the
+/// weekend killings".
+fn attributive(doc: &Doc, d: &DateMention, triggers: &[TriggerMention]) -> bool {
+    let b = d.toks.1;
+    let at = if doc.norm(b) == "'s" { b + 1 } else { b };
+    triggers.iter().any(|t| t.toks.0 == at)
+}
+
 fn date_belongs(doc: &Doc, d: &DateMention, triggers: &[TriggerMention]) -> bool {
     let Some(first) = triggers.first() else {
         return true;
@@ -1766,11 +1777,39 @@ fn merge(
         } else {
             ""
         };
-        let role = if matches!(prev, "by" | "from") || a.aircraft {
+        // "how many regime forces and civilians were killed": the subject of a passive
+        // casualty verb suffered it; "the armed factions were able to", "gunmen stormed": the
+        // subject of an active verb or of a trigger did it, wherever the clause's first
+        // trigger stands.
+        let after = a.toks.1;
+        // Every trigger of the sentence: a negated or doubted one ("unclear how many ... were
+        // killed") still tells who suffered what.
+        let trigger_at = |k: usize| ann.triggers.iter().any(|t| t.toks.0 == k);
+        let auxiliary = |k: usize| matches!(doc.norm(k), "were" | "was" | "been" | "being");
+        let passive = (after..(after + 5).min(unit.end))
+            .find(|&k| trigger_at(k) || (auxiliary(k) && trigger_at(k + 1)))
+            .is_some_and(auxiliary);
+        // "the regime's inability to protect": an owner of something other than the event
+        // takes no part in it ("the regime's bombardment" does).
+        if doc.norm(after) == "'s" && !trigger_at(after + 1) {
+            continue;
+        }
+        let subject = trigger_at(after)
+            || matches!(
+                (doc.norm(after), doc.norm(after + 1)),
+                ("were" | "was", "able")
+                    | (
+                        "managed" | "carried" | "launched" | "stormed" | "seized" | "took",
+                        _
+                    )
+            );
+        let role = if passive && !a.aircraft {
+            ActorRole::Target
+        } else if matches!(prev, "by" | "from") || a.aircraft {
             ActorRole::Perpetrator
         } else if matches!(prev, "on" | "against" | "targeting" | "with") {
             ActorRole::Target
-        } else if first_trigger.is_none_or(|t| a.toks.0 < t) {
+        } else if subject || first_trigger.is_none_or(|t| a.toks.0 < t) {
             ActorRole::Perpetrator
         } else {
             ActorRole::Target
@@ -1959,8 +1998,9 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
     }
 
     // A report that names no event place but its dateline ("LITTLE ROCK, Ark. --"), or no
-    // dateline and one place only ("new evidence in a Pensacola teen's death"): its placeless
-    // incidents happened there.
+    // dateline and one place only ("new evidence in a Pensacola teen's death"), or else the
+    // town whose police or sheriff it quotes ("Yuma Police said"): its placeless incidents
+    // happened there.
     let any_place = state
         .drafts
         .iter()
@@ -1970,7 +2010,8 @@ fn finish(input: &Input, mut state: State, diagnostics: &mut Vec<Diagnostic>) ->
         .iter()
         .find(|p| p.role == PlaceRole::Dateline && !is_coarse(&p.place))
         .map(|p| p.place.clone())
-        .or_else(|| only_place(input));
+        .or_else(|| only_place(input))
+        .or_else(|| authority_place(input));
     if !any_place && let Some(p) = dateline {
         for d in state
             .drafts
@@ -2243,6 +2284,35 @@ fn clock_time_in(doc: &Doc, si: usize) -> bool {
             _ => false,
         }
     })
+}
+
+/// The place whose local police, sheriff or coroner the report quotes ("Yuma Police said", "the
+/// Escambia County Sheriff's Office"), the most often named first when there are several, and
+/// finer than a province: local news often names the town of an incident only so.
+fn authority_place(input: &Input) -> Option<Place> {
+    let doc = input.doc;
+    let authority = |k: usize| {
+        doc.find_at(k, |w| matches!(w, What::Cue(Cue::LocalAuthority)))
+            .is_some()
+    };
+    let mut counts: Vec<(&Place, usize)> = Vec::new();
+    for p in input.places.iter().filter(|p| !is_coarse(&p.place)) {
+        let b = p.toks.1;
+        if !(authority(b) || (doc.norm(b) == "'s" && authority(b + 1))) {
+            continue;
+        }
+        let same = |q: &Place| q.name == p.place.name && q.country == p.place.country;
+        match counts.iter_mut().find(|(q, _)| same(q)) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((&p.place, 1)),
+        }
+    }
+    // The first of the most named: `max_by_key` keeps the last of equals, so walk in reverse.
+    counts
+        .iter()
+        .rev()
+        .max_by_key(|(_, n)| *n)
+        .map(|(p, _)| (*p).clone())
 }
 
 /// The one place a report names where things happen (leaving out names inside longer names,

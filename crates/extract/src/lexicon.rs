@@ -87,6 +87,7 @@ pub enum Cue {
     PlaceNotEvent,
     PlaceReference,
     PlaceTitleAfter,
+    LocalAuthority,
     Subordinator,
     Relative,
     Coordinator,
@@ -614,6 +615,7 @@ struct CuesFile {
     anaphora: Anaphora,
     place_not_event: Words,
     place_title_after: Words,
+    local_authority: Words,
     place_reference: Words,
     clauses: Clauses,
     reference: RefDets,
@@ -989,6 +991,7 @@ impl Lexicon {
         cue(cues.anaphora.words, Cue::AnaphorWord);
         cue(cues.place_not_event.words, Cue::PlaceNotEvent);
         cue(cues.place_title_after.words, Cue::PlaceTitleAfter);
+        cue(cues.local_authority.words, Cue::LocalAuthority);
         cue(cues.place_reference.words, Cue::PlaceReference);
         cue(cues.clauses.subordinators, Cue::Subordinator);
         cue(cues.clauses.relatives, Cue::Relative);

@@ -349,6 +349,12 @@ fn short_reports_become_incidents() {
     battles/armed_clash 2024-05-06 IQ/Kirkuk
     violence_against_civilians/attack 2024-05-07 IQ/Kirkuk killed=9
     ");
+    // Local news that names its town only as its police's: the incident happened there.
+    insta::assert_snapshot!(check_report("2019-06-10", "A 6-year-old boy was shot and killed Sunday night, and a teenager was arrested. Tulsa Police said the gun belonged to the teen's uncle."), @"violence_against_civilians/attack 2019-06-09 US/Oklahoma killed=1");
+    // A date before the event's noun dates the event, not the day of the clause's other news.
+    insta::assert_snapshot!(check_report("2019-06-12", "Deputies are investigating a Friday shooting in Lubbock that left a woman on life support Monday."), @"violence_against_civilians/attack 2019-06-07 US/Texas");
+    // A gun that went off is a shooting, not an explosion.
+    insta::assert_snapshot!(check_report("2019-06-10", "In Macon, a 12-year-old boy was wounded on Saturday when a handgun went off in his backpack."), @"violence_against_civilians/attack 2019-06-08 US/Georgia injured=1");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -807,9 +807,9 @@ fn parse_with(
             let joined_after = after.filter(|_| toks[last].gap_after == Gap::Space);
             let joined_before = before.filter(|b| b.gap_after == Gap::Space);
             let title_before = joined_before.is_some_and(|b| b.title);
-            let given_first = !t.arabic && toks[i].given;
-            let cap_after =
-                joined_after.is_some_and(|a| a.cap && !a.all_caps && a.follow.is_none());
+            let given_first = !t.arabic && toks[i].given && !locative_before(&toks, i);
+            let cap_after = joined_after
+                .is_some_and(|a| a.cap && !a.all_caps && a.follow.is_none() && !a.org_head);
             let cap_before = joined_before.is_some_and(|b| {
                 b.cap && !b.sentence_start && !b.never_alone && b.demonym.is_none() && !b.article
             });
@@ -899,6 +899,58 @@ fn parse_with(
                         .starts_with("PCL")
                 });
             }
+            // The strict key folds what transliterations of Arabic disagree on (e/a, o/u,
+            // doubled letters), which elsewhere joins different names: "Ronan" (Montana) meets
+            // "Runan" (China), "Bragg" meets "Breg". Where the text's spelling is some place's
+            // own main name, places whose main name is only a fold of it count outside the
+            // detailed countries and the report's country only as spelling variants do: not.
+            if cands.len() > 1 {
+                let surface = plain_letters(&text[content.start..content.end]);
+                let main_spelling = |c: &Cand| {
+                    let r = gaz.index.row(c.id);
+                    plain_letters(gaz.index.string(r.name)) == surface
+                };
+                if cands
+                    .iter()
+                    .any(|c| c.kind == MatchKind::Key && c.primary && main_spelling(c))
+                {
+                    cands.retain(|c| {
+                        let r = gaz.index.row(c.id);
+                        !(c.kind == MatchKind::Key && c.primary)
+                            || r.flags & flag::DETAILED != 0
+                            || Some(r.country) == hint
+                            || main_spelling(c)
+                    });
+                    // Nor does a town the name is only an alternate of, often a former or
+                    // foreign one ("Salisbury" for Harare), outweigh a town of that name by
+                    // size alone (within a factor of 100; admin areas' short names stay).
+                    let named_pop = cands
+                        .iter()
+                        .filter(|c| c.kind == MatchKind::Key && c.primary && main_spelling(c))
+                        .map(|c| gaz.index.row(c.id).population)
+                        .max()
+                        .unwrap_or(0);
+                    for c in cands
+                        .iter_mut()
+                        .filter(|c| c.kind == MatchKind::Key && !c.primary)
+                    {
+                        let r = gaz.index.row(c.id);
+                        let town = gaz
+                            .index
+                            .fcode_ppl
+                            .get(r.fcode as usize)
+                            .copied()
+                            .unwrap_or(false);
+                        if town
+                            && r.flags & flag::DETAILED == 0
+                            && Some(r.country) != hint
+                            && named_pop.saturating_mul(100) >= r.population
+                        {
+                            c.prior -= 1.5;
+                        }
+                    }
+                }
+            }
             if cands.is_empty() {
                 continue 'ends;
             }
@@ -942,6 +994,7 @@ fn parse_with(
     if let Some(forced) = forced {
         force_spans(gaz, text, &toks, forced, &mut drafts, config);
     }
+    narrow_by_apposition(gaz, text, &mut drafts);
 
     // Districts: "X district of Y", "the neighbourhood of X in the city of Y".
     for d in 0..drafts.len() {
@@ -1140,7 +1193,7 @@ fn person_pass(toks: &[Tok]) -> HashSet<String, FastBuild> {
         if t.arabic || t.gap_after != Gap::Space {
             continue;
         }
-        let opener = t.title || (t.cap && t.given);
+        let opener = t.title || (t.cap && t.given && !locative_before(toks, i));
         if !opener {
             continue;
         }
@@ -1150,7 +1203,9 @@ fn person_pass(toks: &[Tok]) -> HashSet<String, FastBuild> {
         while k < toks.len() && taken < 3 {
             let n = &toks[k];
             let article = n.article && n.gap_after == Gap::Hyphen;
-            if !(n.cap || article) || n.never_alone || n.follow.is_some() {
+            // "Jefferson Police", "Jordan Times": a name before an organisation's head word
+            // is the organisation's place or namesake, not a person's.
+            if !(n.cap || article) || n.never_alone || n.follow.is_some() || n.org_head {
                 break;
             }
             if !article {
@@ -1182,6 +1237,102 @@ fn person_pass(toks: &[Tok]) -> HashSet<String, FastBuild> {
         }
     }
     out
+}
+
+/// "Anderson, S.C.", "Stafford, Virginia", "Baniyas, Syria": a place name followed by a comma
+/// and the province or country it lies in names a place there. Lists ("Tartus, Banias, Jableh")
+/// are left alone: the pair must not continue with another name.
+fn narrow_by_apposition(gaz: &Gazetteer, text: &str, drafts: &mut [Draft]) {
+    let ix = &gaz.index;
+    let comma_between = |a: &Draft, b: &Draft| {
+        a.end <= b.start && text[a.end..b.start].trim() == "," && text[a.end..b.start].len() <= 3
+    };
+    let joined = |a: &Draft, b: &Draft| {
+        a.end <= b.start && {
+            let gap = text[a.end..b.start].trim();
+            gap == "," || gap == "and" || gap == "or" || gap == ", and" || gap == ", or"
+        }
+    };
+    for k in 1..drafts.len() {
+        let (a, b) = (&drafts[k - 1], &drafts[k]);
+        if a.fixed.is_some() || b.fixed.is_some() || !comma_between(a, b) {
+            continue;
+        }
+        if (k >= 2 && joined(&drafts[k - 2], a)) || drafts.get(k + 1).is_some_and(|n| joined(b, n))
+        {
+            continue;
+        }
+        // What the second name may be: a province (its country and admin1) or a country.
+        let areas: Vec<(u16, Option<u32>)> = b
+            .cands
+            .iter()
+            .filter(|c| c.kind == MatchKind::Key)
+            .filter_map(|c| {
+                let r = ix.row(c.id);
+                let f = ix.feature_code(r.fcode);
+                if f == "ADM1" && r.admin1 != NONE {
+                    Some((r.country, Some(r.admin1)))
+                } else if f.starts_with("PCL") {
+                    Some((r.country, None))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        if areas.is_empty() {
+            continue;
+        }
+        let inside = |id: u32| {
+            let r = ix.row(id);
+            let f = ix.feature_code(r.fcode);
+            !f.starts_with("PCL")
+                && areas.iter().any(|&(cc, a1)| {
+                    r.country == cc && a1.is_none_or(|a1| r.admin1 == a1 && f != "ADM1")
+                })
+        };
+        if !a.cands.iter().any(|c| inside(c.id)) {
+            continue;
+        }
+        drafts[k - 1].cands.retain(|c| inside(c.id));
+        let kept: Vec<(u16, u32)> = drafts[k - 1]
+            .cands
+            .iter()
+            .map(|c| {
+                let r = ix.row(c.id);
+                (r.country, r.admin1)
+            })
+            .collect();
+        drafts[k].cands.retain(|c| {
+            let r = ix.row(c.id);
+            let f = ix.feature_code(r.fcode);
+            c.kind == MatchKind::Key
+                && ((f == "ADM1"
+                    && kept
+                        .iter()
+                        .any(|&(cc, a1)| cc == r.country && a1 == r.admin1))
+                    || (f.starts_with("PCL") && kept.iter().any(|&(cc, _)| cc == r.country)))
+        });
+    }
+}
+
+/// The letters of a Latin name without case or diacritics ("Bāb ʿAmr" is "babamr"), for telling
+/// a spelling the text shares with a name from one its key only folds to.
+fn plain_letters(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    name.nfkd()
+        .filter(|c| c.is_alphabetic() && !is_arabic_char(*c))
+        .flat_map(char::to_lowercase)
+        .filter(char::is_ascii_alphabetic)
+        .collect()
+}
+
+/// Whether token `i` follows a preposition that introduces places far more often than people
+/// ("killed in Jefferson Posted: ...", "near Jordan Valley"): there a known given name is no
+/// evidence of a person.
+fn locative_before(toks: &[Tok], i: usize) -> bool {
+    i > 0
+        && toks[i - 1].gap_after == Gap::Space
+        && matches!(toks[i - 1].lower.as_str(), "in" | "near" | "outside")
 }
 
 /// The cue phrase right before token `i`, if any ("the village of", "in").
@@ -1657,6 +1808,22 @@ fn resolve_document(
             s += 3.0 * prox.ln_1p();
             if explain {
                 why.push(format!("near {prox:.1} other places of the report"));
+            }
+        }
+        // "Georgia" in a report on the United States: a name the report's country gives to
+        // one of its provinces names the province, not the foreign country.
+        if f.starts_with("PCL")
+            && dominant.is_some_and(|dc| dc != r.country && country_share(dc) >= 0.5)
+            && d.cands.iter().any(|o| {
+                let q = ix.row(o.id);
+                o.kind == MatchKind::Key
+                    && Some(q.country) == dominant
+                    && ix.feature_code(q.fcode) == "ADM1"
+            })
+        {
+            s -= 3.0;
+            if explain {
+                why.push("the name of a province of the report's country".into());
             }
         }
         match cue_kind(d) {
