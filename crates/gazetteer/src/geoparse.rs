@@ -211,6 +211,7 @@ pub fn clear_thread_cache() {
     });
 }
 
+#[inline(never)]
 fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -> Word {
     let first = word.chars().next().unwrap_or(' ');
     let cap = !arabic && first.is_uppercase();
@@ -256,6 +257,7 @@ fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -
     }
 }
 
+#[inline(never)]
 fn tokenize(text: &str, cache: &mut WordCache, lex: &Lexicon, regions: &RegionPhrases) -> Vec<Tok> {
     let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5);
     let mut gap_text_start = 0usize;
@@ -371,6 +373,7 @@ fn tokenize(text: &str, cache: &mut WordCache, lex: &Lexicon, regions: &RegionPh
 
 /// Tokens of a title-case line (most words capitalised, such as a headline) are treated like
 /// sentence starts: their capitals say nothing.
+#[inline(never)]
 fn mark_headlines(toks: &mut [Tok]) {
     let mut start = 0;
     while start < toks.len() {
@@ -981,6 +984,7 @@ fn parse_with(
 
 /// The candidates of a name for the document to choose from: the best by prior. Looked up once
 /// per name and thread.
+#[inline(never)]
 fn doc_candidates(
     gaz: &Gazetteer,
     cache: &mut WordCache,
@@ -1133,6 +1137,7 @@ fn force_spans(
 /// Words of person names, from the whole document: a title or a given name before a capitalised
 /// word ("President Assad", "Bashar al-Assad", "Adnan Khalil") marks the words as a name's, so
 /// that "Assad" or "Khalil" alone later (or earlier) is not taken for a place.
+#[inline(never)]
 fn person_pass(toks: &[Tok]) -> HashSet<String, FastBuild> {
     let mut out = HashSet::default();
     for i in 0..toks.len().saturating_sub(1) {
@@ -1185,6 +1190,7 @@ fn person_pass(toks: &[Tok]) -> HashSet<String, FastBuild> {
 }
 
 /// The cue phrase right before token `i`, if any ("the village of", "in").
+#[inline(never)]
 fn preceding_cue(
     toks: &[Tok],
     i: usize,
@@ -1247,6 +1253,7 @@ fn direction_of(word: &str) -> Option<(u8, f64)> {
 
 /// "northern Homs countryside", "the Homs countryside", "the northern countryside of Homs",
 /// "rural Idlib": a region built from the admin area's places (see ARCHITECTURE.md).
+#[inline(never)]
 fn compose_countryside(gaz: &Gazetteer, toks: &[Tok], d: &mut Draft) {
     if d.fixed.is_some() {
         return;
@@ -1520,6 +1527,7 @@ fn region_aliases(gaz: &Gazetteer, id: u32) -> Vec<String> {
         .collect()
 }
 
+#[inline(never)]
 fn match_region(toks: &[Tok], i: usize, regions: &RegionPhrases) -> Option<(usize, u32)> {
     let t = &toks[i];
     if !t.region_first {

@@ -505,13 +505,41 @@ pub fn variants_meet(a: &str, b: &str) -> bool {
     skeleton_match(&ka, &skeleton_key(a), &kb, &skeleton_key(b))
 }
 
+/// True when the Levenshtein distance between two ASCII strings is at most `max`. The distance
+/// is at least the difference of the lengths, which settles most pairs without the table; short
+/// strings use a table on the stack.
+fn within_edits(a: &[u8], b: &[u8], max: usize) -> bool {
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    if b.len() >= 64 {
+        // Keys are ASCII: the distance over chars is the distance over bytes.
+        return strsim::generic_levenshtein(&a.to_vec(), &b.to_vec()) <= max;
+    }
+    let mut row = [0usize; 64];
+    for (j, r) in row.iter_mut().enumerate().take(b.len() + 1) {
+        *r = j;
+    }
+    for (i, &ca) in a.iter().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            let cost = usize::from(ca != cb);
+            row[j + 1] = (diag + cost).min(up + 1).min(row[j] + 1);
+            diag = up;
+        }
+    }
+    row[b.len()] <= max
+}
+
 /// The skeleton rule of [`variants_meet`], on precomputed keys.
 pub fn skeleton_match(ka: &str, sa: &str, kb: &str, sb: &str) -> bool {
     if sa != sb || sa.len() < 2 {
         return false;
     }
     match (is_latin_key(ka), is_latin_key(kb)) {
-        (true, true) => strsim::levenshtein(ka, kb) <= max_edits(ka, kb),
+        (true, true) => within_edits(ka.as_bytes(), kb.as_bytes(), max_edits(ka, kb)),
         (false, false) => true,
         _ => sa.len() >= 4,
     }
