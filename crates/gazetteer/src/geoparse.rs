@@ -219,7 +219,11 @@ fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -
         && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && word.chars().all(|c| !c.is_lowercase());
     let mut key = String::new();
-    let lower = word.to_lowercase();
+    let lower = if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.to_lowercase()
+    };
     let mut skel = String::new();
     // Keys only where a name can be: capitalised and Arabic-script words, and short words
     // (articles and connectors such as "al", "ez", "de").

@@ -573,7 +573,7 @@ mod import {
     #[test]
     fn a_corrupt_index_is_an_error_not_a_panic() {
         let d = std::env::temp_dir().join(format!("vigil-gaz-bad-{}.vgi", std::process::id()));
-        std::fs::write(&d, b"VIGILGZ2 not really").unwrap();
+        std::fs::write(&d, b"VIGILGZ3 not really").unwrap();
         assert!(Gazetteer::open(&d).is_err());
         std::fs::remove_file(&d).unwrap();
     }
