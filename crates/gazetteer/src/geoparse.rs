@@ -11,7 +11,7 @@ use vigil_model::{Place, PlacePrecision, Span, haversine_km};
 
 use crate::index::{NONE, flag};
 use crate::key::{self, is_arabic_char, is_word_mark};
-use crate::lexicon::{CueKind, FastBuild, Lexicon};
+use crate::lexicon::{CueKind, FastBuild, Lexicon, WordInfo};
 use crate::resolve::{self, Cand, Candidate, MatchKind};
 use crate::{Gazetteer, PlaceId};
 
@@ -225,12 +225,17 @@ fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -
         word.to_lowercase()
     };
     let mut skel = String::new();
+    // For ASCII the article test reads the same of the word and of its lowercase form.
+    let article_word = key::is_article(word);
+    let article = if word.is_ascii() {
+        article_word
+    } else {
+        key::is_article(&lower)
+    };
+    let connector = CONNECTORS.contains(&lower.as_str());
     // Keys only where a name can be: capitalised and Arabic-script words, and short words
     // (articles and connectors such as "al", "ez", "de").
-    if arabic
-        || cap
-        || (word.len() <= 5 && (key::is_article(word) || CONNECTORS.contains(&lower.as_str())))
-    {
+    if arabic || cap || (word.len() <= 5 && (article_word || connector)) {
         if arabic {
             key::word_key_into(strip_arabic_clitic(word), &mut key);
         } else {
@@ -238,21 +243,23 @@ fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -
         }
         key::skeleton_word_into(&key, &mut skel);
     }
+    let info = lex.words.get(&lower);
+    let flag = |f: fn(&WordInfo) -> bool| info.is_some_and(f);
     Word {
         arabic,
         cap,
         all_caps,
-        article: key::is_article(&lower),
-        connector: CONNECTORS.contains(&lower.as_str()),
-        never_alone: lex.never_alone.contains(&lower),
-        never_first: lex.never_first.contains(&lower),
-        english: lex.english_words.contains(&lower),
-        given: lex.given_names.contains(&lower),
-        title: lex.person_titles.contains(&lower),
-        verb: lex.person_verbs.contains(&lower),
-        org_head: lex.organisation_heads.contains(&lower),
-        follow: lex.follow.get(&lower).copied(),
-        demonym: lex.demonyms.get(&lower).cloned(),
+        article,
+        connector,
+        never_alone: flag(|i| i.never_alone),
+        never_first: flag(|i| i.never_first),
+        english: flag(|i| i.english),
+        given: flag(|i| i.given),
+        title: flag(|i| i.title),
+        verb: flag(|i| i.verb),
+        org_head: flag(|i| i.org_head),
+        follow: info.and_then(|i| i.follow),
+        demonym: info.and_then(|i| i.demonym.clone()),
         region_first: regions.contains_key(&lower),
         lower,
         key,
@@ -530,7 +537,16 @@ fn parse_with(
     let mut drafts: Vec<Draft> = Vec::new();
     let mut person_words = person_pass(&toks);
     let mut demonym_countries: HashMap<String, f32, FastBuild> = HashMap::default();
-    let excluded = |s: usize, e: usize| config.exclude.iter().any(|x| x.start < e && s < x.end);
+    let exclusions = Exclusions::new(&config.exclude);
+    let excluded = |s: usize, e: usize| {
+        let found = exclusions.overlaps(s, e);
+        // Debug builds (the tests) check the interval test against the plain scan.
+        debug_assert_eq!(
+            found,
+            config.exclude.iter().any(|x| x.start < e && s < x.end)
+        );
+        found
+    };
 
     // Buffers of the walk, reused from one start token to the next.
     let mut ends: Vec<usize> = Vec::new();
@@ -984,6 +1000,38 @@ fn parse_with(
     }
 
     resolve_document(gaz, text, &mut drafts, &demonym_countries, config, cache)
+}
+
+/// Spans no place may overlap, for an overlap test in logarithmic time: the spans by start, and
+/// the largest end among each prefix of them.
+struct Exclusions {
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+}
+
+impl Exclusions {
+    fn new(spans: &[Span]) -> Exclusions {
+        let mut v: Vec<(usize, usize)> = spans.iter().map(|x| (x.start, x.end)).collect();
+        v.sort_unstable();
+        let mut max_end = Vec::with_capacity(v.len());
+        let mut m = 0;
+        for &(_, e) in &v {
+            m = m.max(e);
+            max_end.push(m);
+        }
+        Exclusions {
+            starts: v.into_iter().map(|(s, _)| s).collect(),
+            max_end,
+        }
+    }
+
+    /// True when some span overlaps `start..end` (starts before `end` and ends after `start`).
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        // The spans that start before `end`; one of them overlaps when the largest end is after
+        // `start`.
+        let k = self.starts.partition_point(|&s| s < end);
+        k > 0 && self.max_end[k - 1] > start
+    }
 }
 
 /// The candidates of a name for the document to choose from: the best by prior. Looked up once

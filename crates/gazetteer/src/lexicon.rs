@@ -85,6 +85,51 @@ pub(crate) struct Lexicon {
     pub english_words: FastSet,
     /// Admin-area abbreviations as news style writes them ("Calif." → `US.CA`).
     pub abbreviations: FastMap<String>,
+    /// What the lists above say of one lowercase word, in one look-up (see [`WordInfo`]).
+    pub words: FastMap<WordInfo>,
+}
+
+/// Membership of one lowercase word in the word lists of the [`Lexicon`]: the geoparser reads
+/// them for every new word form, so they are gathered into one table.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordInfo {
+    pub never_alone: bool,
+    pub never_first: bool,
+    pub english: bool,
+    pub given: bool,
+    pub title: bool,
+    pub verb: bool,
+    pub org_head: bool,
+    pub follow: Option<CueKind>,
+    pub demonym: Option<String>,
+}
+
+impl Lexicon {
+    /// Gathers the word lists into [`Lexicon::words`].
+    fn index_words(&mut self) {
+        let mut words: FastMap<WordInfo> = FastMap::default();
+        let lists: [(&FastSet, fn(&mut WordInfo)); 7] = [
+            (&self.never_alone, |i| i.never_alone = true),
+            (&self.never_first, |i| i.never_first = true),
+            (&self.english_words, |i| i.english = true),
+            (&self.given_names, |i| i.given = true),
+            (&self.person_titles, |i| i.title = true),
+            (&self.person_verbs, |i| i.verb = true),
+            (&self.organisation_heads, |i| i.org_head = true),
+        ];
+        for (list, set) in lists {
+            for w in list {
+                set(words.entry(w.clone()).or_default());
+            }
+        }
+        for (w, k) in &self.follow {
+            words.entry(w.clone()).or_default().follow = Some(*k);
+        }
+        for (w, cc) in &self.demonyms {
+            words.entry(w.clone()).or_default().demonym = Some(cc.clone());
+        }
+        self.words = words;
+    }
 }
 
 impl Lexicon {
@@ -115,7 +160,7 @@ impl Lexicon {
         for v in precede.values_mut() {
             v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
         }
-        Ok(Lexicon {
+        let mut lex = Lexicon {
             never_alone: lower(raw.never_alone),
             demonyms: {
                 let mut d: FastMap<String> = FastMap::default();
@@ -153,7 +198,10 @@ impl Lexicon {
                 e.extend(raw.common_words.into_iter().map(|w| w.to_lowercase()));
                 e
             },
-        })
+            words: FastMap::default(),
+        };
+        lex.index_words();
+        Ok(lex)
     }
 }
 
