@@ -392,12 +392,14 @@ fn mark_headlines(toks: &mut [Tok]) {
         while end + 1 < toks.len() && !toks[end].line_end {
             end += 1;
         }
-        let latin: Vec<&Tok> = toks[start..=end]
-            .iter()
-            .filter(|t| !t.arabic && t.lower.len() > 3)
-            .collect();
-        let caps = latin.iter().filter(|t| t.cap).count();
-        if latin.len() >= 3 && caps * 10 >= latin.len() * 7 {
+        let (mut latin, mut caps) = (0usize, 0usize);
+        for t in &toks[start..=end] {
+            if !t.arabic && t.lower.len() > 3 {
+                latin += 1;
+                caps += usize::from(t.cap);
+            }
+        }
+        if latin >= 3 && caps * 10 >= latin * 7 {
             for t in &mut toks[start..=end] {
                 t.sentence_start = true;
             }
@@ -552,6 +554,7 @@ fn parse_with(
     let mut ends: Vec<usize> = Vec::new();
     let mut joined = String::new();
     let (mut raw_buf, mut skel_buf, mut lookup_buf) = (String::new(), String::new(), String::new());
+    let mut phrase_buf = String::new();
     let mut i = 0;
     'outer: while i < toks.len() {
         let t = &toks[i];
@@ -754,23 +757,6 @@ fn parse_with(
         'ends: for &last in ends.iter().rev() {
             let (start, end) = (toks[i].start, toks[last].end);
             let is_part = |k: usize| !(toks[k].article || toks[k].lower == "a") || toks[k].arabic;
-            // A word's key is its own refold; a longer name's key is refolded once per thread.
-            raw_buf.clear();
-            skel_buf.clear();
-            let mut n_parts = 0;
-            let mut only = i;
-            for k in (i..=last).filter(|&k| is_part(k)) {
-                n_parts += 1;
-                only = k;
-                raw_buf.push_str(&toks[k].key);
-                skel_buf.push_str(&toks[k].skel);
-            }
-            let key: String = if n_parts == 1 {
-                toks[only].key.clone()
-            } else {
-                cached_refold(&mut cache.folds, &raw_buf).to_string()
-            };
-            let skel = skel_buf.as_str();
             if excluded(start, end) {
                 i = last + 1;
                 continue 'outer;
@@ -778,23 +764,25 @@ fn parse_with(
             let single = (i..=last).filter(|&k| !toks[k].article).count() == 1;
             let content = &toks[last];
             // Contractions ("We've", "I'm"), single letters and person titles are no places.
-            let contraction = [
-                "\u{2019}ve",
-                "'ve",
-                "\u{2019}re",
-                "'re",
-                "\u{2019}ll",
-                "'ll",
-                "\u{2019}m",
-                "'m",
-                "\u{2019}d",
-                "'d",
-                "n\u{2019}t",
-                "n't",
-            ]
-            .iter()
-            .any(|s| content.lower.ends_with(s));
-            if single && (contraction || content.lower.chars().count() < 2 || content.title) {
+            let contraction = || {
+                [
+                    "\u{2019}ve",
+                    "'ve",
+                    "\u{2019}re",
+                    "'re",
+                    "\u{2019}ll",
+                    "'ll",
+                    "\u{2019}m",
+                    "'m",
+                    "\u{2019}d",
+                    "'d",
+                    "n\u{2019}t",
+                    "n't",
+                ]
+                .iter()
+                .any(|s| content.lower.ends_with(s))
+            };
+            if single && (contraction() || content.lower.chars().count() < 2 || content.title) {
                 i = last + 1;
                 continue 'outer;
             }
@@ -802,11 +790,14 @@ fn parse_with(
             let demonym = if i == last {
                 toks[i].demonym.clone()
             } else {
-                let phrase = (i..=last)
-                    .map(|k| toks[k].lower.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                lex.demonyms.get(&phrase).cloned()
+                phrase_buf.clear();
+                for k in i..=last {
+                    if k > i {
+                        phrase_buf.push(' ');
+                    }
+                    phrase_buf.push_str(&toks[k].lower);
+                }
+                lex.demonyms.get(phrase_buf.as_str()).cloned()
             };
             if let Some(cc) = demonym {
                 if !cc.is_empty() {
@@ -863,29 +854,50 @@ fn parse_with(
                 .is_some_and(|c| !matches!(c.1, CueKind::List | CueKind::Of))
                 || follow.is_some();
             let mut weak = english && (!real_cue || content.sentence_start);
-            let upper = content.lower.chars().count() <= 5
-                && text[content.start..content.end]
-                    .chars()
-                    .filter(|c| c.is_uppercase())
-                    .count()
-                    >= 2
-                && text[content.start..content.end]
-                    .chars()
-                    .filter(|c| c.is_lowercase())
-                    .count()
-                    <= 1;
+            let upper = || {
+                content.lower.chars().count() <= 5
+                    && text[content.start..content.end]
+                        .chars()
+                        .filter(|c| c.is_uppercase())
+                        .count()
+                        >= 2
+                    && text[content.start..content.end]
+                        .chars()
+                        .filter(|c| c.is_lowercase())
+                        .count()
+                        <= 1
+            };
             // A dateline ("AMMAN:", "BEIRUT —") opens a line with the place in capitals.
-            let dateline = content.all_caps
-                && (i == 0 || toks[i - 1].line_end)
-                && text[content.end..]
-                    .trim_start_matches([' ', '('])
-                    .starts_with([':', '\u{2014}', '-', ',', '(']);
+            let dateline = || {
+                content.all_caps
+                    && (i == 0 || toks[i - 1].line_end)
+                    && text[content.end..]
+                        .trim_start_matches([' ', '('])
+                        .starts_with([':', '\u{2014}', '-', ',', '('])
+            };
             let acronym = single
-                && !dateline
-                && (upper || (content.all_caps && content.lower.chars().count() <= 7));
+                && !dateline()
+                && (upper() || (content.all_caps && content.lower.chars().count() <= 7));
             if acronym {
                 weak = true;
             }
+            // A word's key is its own refold; a longer name's key is refolded once per thread.
+            raw_buf.clear();
+            skel_buf.clear();
+            let mut n_parts = 0;
+            let mut only = i;
+            for k in (i..=last).filter(|&k| is_part(k)) {
+                n_parts += 1;
+                only = k;
+                raw_buf.push_str(&toks[k].key);
+                skel_buf.push_str(&toks[k].skel);
+            }
+            let key: String = if n_parts == 1 {
+                toks[only].key.clone()
+            } else {
+                cached_refold(&mut cache.folds, &raw_buf).to_string()
+            };
+            let skel = skel_buf.as_str();
             // One name is looked up once per document.
             let mut cands = doc_candidates(gaz, cache, &key, skel, &mut lookup_buf).to_vec();
             // Spelling variants only where transliteration varies: the detailed countries, the
@@ -1536,6 +1548,8 @@ fn region_phrases(gaz: &Gazetteer) -> std::sync::Arc<RegionPhrases> {
     let n = gaz.index.len() as u32;
     let mut i = n;
     let mut seen_non_region = 0;
+    // The index keeps keys, not spellings: the aliases come from the curated file, read once.
+    let curated = crate::source::Sources::bundled_regions();
     while i > 0 && seen_non_region < 5000 {
         i -= 1;
         let r = gaz.index.row(i);
@@ -1545,7 +1559,7 @@ fn region_phrases(gaz: &Gazetteer) -> std::sync::Arc<RegionPhrases> {
         }
         let e = gaz.entry(PlaceId(i));
         let mut names = vec![e.name.clone()];
-        names.extend(region_aliases(gaz, i));
+        names.extend(region_aliases(gaz, i, &curated));
         for name in names {
             let words: Vec<String> = key::words(&name)
                 .filter(|w| !w.eq_ignore_ascii_case("the"))
@@ -1567,15 +1581,13 @@ fn region_phrases(gaz: &Gazetteer) -> std::sync::Arc<RegionPhrases> {
 }
 
 /// The aliases of a region row: the names whose keys point at it.
-fn region_aliases(gaz: &Gazetteer, id: u32) -> Vec<String> {
-    // The index keeps keys, not spellings: read the curated file again for the aliases.
-    let regions = crate::source::Sources::bundled_regions();
+fn region_aliases(gaz: &Gazetteer, id: u32, curated: &[crate::source::RegionEntry]) -> Vec<String> {
     let name = gaz.entry(PlaceId(id)).name;
     let contextual = gaz.index.row(id).flags & flag::CONTEXTUAL != 0;
-    regions
-        .into_iter()
+    curated
+        .iter()
         .filter(|r| r.name.split(" (").next() == Some(name.as_str()) && r.contextual == contextual)
-        .flat_map(|r| r.aliases)
+        .flat_map(|r| r.aliases.iter().cloned())
         .collect()
 }
 
