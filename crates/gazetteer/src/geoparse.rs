@@ -282,7 +282,12 @@ fn tokenize(text: &str, cache: &mut WordCache, lex: &Lexicon, regions: &RegionPh
             i += 1;
             continue;
         }
-        let c = text[i..].chars().next().unwrap_or(' ');
+        // An ASCII byte here is a letter or digit (the others were skipped above).
+        let c = if b < 0x80 {
+            char::from(b)
+        } else {
+            text[i..].chars().next().unwrap_or(' ')
+        };
         if !(c.is_alphanumeric()) {
             i += c.len_utf8();
             continue;
@@ -344,19 +349,27 @@ fn tokenize(text: &str, cache: &mut WordCache, lex: &Lexicon, regions: &RegionPh
         let mut word_end = end;
         // Possessive: "Syria's" is the word "Syria".
         let w = &text[start..end];
-        for suffix in ["'s", "\u{2019}s", "'S"] {
-            if w.len() > suffix.len() + 1 && w.ends_with(suffix) {
-                word_end = end - suffix.len();
+        if w.ends_with(['s', 'S']) {
+            for suffix in ["'s", "\u{2019}s", "'S"] {
+                if w.len() > suffix.len() + 1 && w.ends_with(suffix) {
+                    word_end = end - suffix.len();
+                }
             }
         }
         let word = &text[start..word_end];
         // Gap before this token decides the previous token's gap_after.
         if let Some(prev) = toks.last_mut() {
             let gap = &text[gap_text_start..start];
-            prev.gap_after = classify_gap(gap);
-            prev.line_end = gap.contains('\n');
-            if prev.gap_after == Gap::Break && ends_sentence(gap) {
-                sentence_start = true;
+            if gap == " " {
+                // The most common gap by far: what the general case below makes of it.
+                prev.gap_after = Gap::Space;
+                prev.line_end = false;
+            } else {
+                prev.gap_after = classify_gap(gap);
+                prev.line_end = gap.contains('\n');
+                if prev.gap_after == Gap::Break && ends_sentence(gap) {
+                    sentence_start = true;
+                }
             }
         }
         let w = match cache.words.get(word) {
@@ -2052,18 +2065,26 @@ fn resolve_document(
                 .zip(&probs)
                 .take(max_c)
                 .map(|((_, c), p)| {
-                    let mut cand = cache
+                    let base = cache
                         .bases
                         .entry((c.id, c.kind, c.primary))
                         .or_insert_with(|| {
                             let reasons = resolve::reasons_of_prior(gaz, c);
                             resolve::to_candidate(gaz, c, 0.0, reasons)
-                        })
-                        .clone();
-                    cand.score = *p;
-                    cand.reasons
-                        .extend(score_of(d, c, &admins, &anchors, g, true).1);
-                    cand
+                        });
+                    let why = score_of(d, c, &admins, &anchors, g, true).1;
+                    // The reasons of the prior, then the document's, in one allocation.
+                    let mut reasons = Vec::with_capacity(base.reasons.len() + why.len());
+                    reasons.extend(base.reasons.iter().cloned());
+                    reasons.extend(why);
+                    Candidate {
+                        place: base.place.clone(),
+                        score: *p,
+                        reasons,
+                        feature_code: base.feature_code.clone(),
+                        population: base.population,
+                        match_kind: base.match_kind,
+                    }
                 })
                 .collect();
             let mut place = match candidates.first() {
@@ -2221,9 +2242,15 @@ fn nearest_city(
 const NONE_SCORE: f32 = 2.5;
 
 fn softmax(scores: impl Iterator<Item = f32>) -> Vec<f32> {
-    let v: Vec<f32> = scores.collect();
+    // One vector, transformed in place (same operations in the same order as three passes).
+    let mut v: Vec<f32> = scores.collect();
     let max = v.iter().copied().fold(f32::MIN, f32::max);
-    let exps: Vec<f32> = v.iter().map(|s| (s - max).exp()).collect();
-    let sum: f32 = exps.iter().sum::<f32>().max(1e-9);
-    exps.into_iter().map(|e| e / sum).collect()
+    for x in v.iter_mut() {
+        *x = (*x - max).exp();
+    }
+    let sum: f32 = v.iter().sum::<f32>().max(1e-9);
+    for x in v.iter_mut() {
+        *x /= sum;
+    }
+    v
 }
