@@ -156,6 +156,8 @@ struct WordCache {
     /// Reported candidates before the document's say (score 0, the reasons of their prior), by
     /// place row, match kind and whether the name is the place's main one.
     bases: HashMap<(u32, MatchKind, bool), Candidate, crate::lexicon::FastBuild>,
+    /// The token vector, kept (empty) from one report to the next.
+    toks: Vec<Tok>,
 }
 
 /// [`key::refold`], remembered.
@@ -270,7 +272,10 @@ fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -
 
 #[inline(never)]
 fn tokenize(text: &str, cache: &mut WordCache, lex: &Lexicon, regions: &RegionPhrases) -> Vec<Tok> {
-    let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5);
+    // The token vector of the thread's previous report, emptied, saves a large allocation.
+    let mut toks: Vec<Tok> = std::mem::take(&mut cache.toks);
+    toks.clear();
+    toks.reserve(text.len() / 5);
     let mut gap_text_start = 0usize;
     let mut i = 0usize;
     let bytes = text.as_bytes();
@@ -1024,7 +1029,13 @@ fn parse_with(
         compose_countryside(gaz, &toks, d);
     }
 
-    resolve_document(gaz, text, &mut drafts, &demonym_countries, config, cache)
+    let found = resolve_document(gaz, text, &mut drafts, &demonym_countries, config, cache);
+    toks.clear();
+    // Kept for the next report unless a huge one made it large (48 bytes a token).
+    if toks.capacity() <= 1 << 18 {
+        cache.toks = toks;
+    }
+    found
 }
 
 /// Spans no place may overlap, for an overlap test in logarithmic time: the spans by start, and
