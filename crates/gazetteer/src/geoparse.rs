@@ -261,7 +261,11 @@ fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -
         verb: flag(|i| i.verb),
         org_head: flag(|i| i.org_head),
         follow: info.and_then(|i| i.follow),
-        demonym: info.and_then(|i| i.demonym.clone()),
+        demonym: if flag(|i| i.demonym) {
+            lex.demonyms.get(&lower).cloned()
+        } else {
+            None
+        },
         region_first: regions.contains_key(&lower),
         lower,
         key,
