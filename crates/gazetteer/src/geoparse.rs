@@ -813,11 +813,11 @@ fn parse_with(
                 toks[i].demonym.clone()
             } else {
                 phrase_buf.clear();
-                for k in i..=last {
-                    if k > i {
+                for (n, tk) in toks[i..=last].iter().enumerate() {
+                    if n > 0 {
                         phrase_buf.push(' ');
                     }
-                    phrase_buf.push_str(&toks[k].lower);
+                    phrase_buf.push_str(&tk.lower);
                 }
                 lex.demonyms.get(phrase_buf.as_str()).cloned()
             };

@@ -115,7 +115,8 @@ impl WordLists {
     /// Gathers the lists by word (with the single words of `demonyms`).
     fn by_word(self, demonyms: &FastMap<String>) -> FastMap<WordInfo> {
         let mut words: FastMap<WordInfo> = FastMap::default();
-        let lists: [(FastSet, fn(&mut WordInfo)); 7] = [
+        type Mark = fn(&mut WordInfo);
+        let lists: [(FastSet, Mark); 7] = [
             (self.never_alone, |i| i.never_alone = true),
             (self.never_first, |i| i.never_first = true),
             (self.english_words, |i| i.english = true),
