@@ -156,8 +156,9 @@ struct WordCache {
     /// Reported candidates before the document's say (score 0, the reasons of their prior), by
     /// place row, match kind and whether the name is the place's main one.
     bases: HashMap<(u32, MatchKind, bool), Candidate, crate::lexicon::FastBuild>,
-    /// The token vector, kept (empty) from one report to the next.
+    /// The token and draft vectors, kept (empty) from one report to the next.
     toks: Vec<Tok>,
+    drafts: Vec<Draft>,
 }
 
 /// [`key::refold`], remembered.
@@ -558,7 +559,10 @@ fn parse_with(
     mark_headlines(&mut toks);
     let strict_fst = gaz.index.strict.as_fst();
     let skel_fst = gaz.index.skeleton.as_fst();
-    let mut drafts: Vec<Draft> = Vec::new();
+    // The drafts vector of the thread's previous report, emptied (a draft is a few hundred
+    // bytes: growing a new vector each report costs more than the parse of a short one).
+    let mut drafts: Vec<Draft> = std::mem::take(&mut cache.drafts);
+    drafts.clear();
     let mut person_words = person_pass(&toks);
     let mut demonym_countries: HashMap<String, f32, FastBuild> = HashMap::default();
     let exclusions = Exclusions::new(&config.exclude);
@@ -1035,9 +1039,13 @@ fn parse_with(
 
     let found = resolve_document(gaz, text, &mut drafts, &demonym_countries, config, cache);
     toks.clear();
-    // Kept for the next report unless a huge one made it large (48 bytes a token).
+    drafts.clear();
+    // Kept for the next report unless a huge one made them large.
     if toks.capacity() <= 1 << 18 {
         cache.toks = toks;
+    }
+    if drafts.capacity() <= 1 << 14 {
+        cache.drafts = drafts;
     }
     found
 }
