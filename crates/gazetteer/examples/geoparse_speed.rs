@@ -86,6 +86,25 @@ fn documents(args: &[String]) -> Vec<String> {
     docs
 }
 
+/// One pass over the documents: the number of mentions found.
+fn pass(gaz: &Gazetteer, docs: &[String], config: &GeoparseConfig) -> usize {
+    docs.iter().map(|d| find_places(gaz, d, config).len()).sum()
+}
+
+/// The first pass of a round (empty word cache). Its own function, never inlined, so that
+/// `valgrind --tool=callgrind --toggle-collect=geoparse_speed::cold_pass` counts it alone.
+#[inline(never)]
+fn cold_pass(gaz: &Gazetteer, docs: &[String], config: &GeoparseConfig) -> usize {
+    pass(gaz, docs, config)
+}
+
+/// The further passes of a round (warm cache); `--toggle-collect=geoparse_speed::warm_passes`
+/// with `ROUNDS=1 ROUND_MB=1` counts exactly one.
+#[inline(never)]
+fn warm_passes(gaz: &Gazetteer, docs: &[String], config: &GeoparseConfig, n: usize) -> usize {
+    (0..n).map(|_| pass(gaz, docs, config)).sum()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (rss0, _) = rss_kib();
@@ -130,23 +149,15 @@ fn main() {
     let rounds = env_f64("ROUNDS", 5.0).max(1.0) as usize;
     // Repeat the corpus so that the warm part of a round takes long enough to time.
     let repeat = ((env_f64("ROUND_MB", 2.0) * 1e6) as usize / bytes.max(1)).max(2);
-    let pass = || -> usize {
-        docs.iter()
-            .map(|d| find_places(&gaz, d, &config).len())
-            .sum()
-    };
     for _ in 0..rounds {
         clear_thread_cache();
         let (t, cpu) = (Instant::now(), thread_cpu_seconds());
-        let found = pass();
+        let found = cold_pass(&gaz, &docs, &config);
         let (secs, cpu_secs) = (t.elapsed().as_secs_f64(), thread_cpu_seconds() - cpu);
         cold_rates.push(bytes as f64 / 1e6 / secs);
         cold_cpu_rates.push(bytes as f64 / 1e6 / cpu_secs.max(1e-6));
         let (t, cpu) = (Instant::now(), thread_cpu_seconds());
-        let mut warm_found = 0usize;
-        for _ in 1..repeat {
-            warm_found += pass();
-        }
+        let warm_found = warm_passes(&gaz, &docs, &config, repeat - 1);
         let (secs, cpu_secs) = (t.elapsed().as_secs_f64(), thread_cpu_seconds() - cpu);
         let warm_bytes = (bytes * (repeat - 1)) as f64;
         rates.push(warm_bytes / 1e6 / secs);

@@ -11,7 +11,7 @@ use vigil_model::{Place, PlacePrecision, Span, haversine_km};
 
 use crate::index::{NONE, flag};
 use crate::key::{self, is_arabic_char, is_word_mark};
-use crate::lexicon::{CueKind, FastBuild, Lexicon};
+use crate::lexicon::{CueKind, FastBuild, Lexicon, WordInfo};
 use crate::resolve::{self, Cand, Candidate, MatchKind};
 use crate::{Gazetteer, PlaceId};
 
@@ -156,6 +156,9 @@ struct WordCache {
     /// Reported candidates before the document's say (score 0, the reasons of their prior), by
     /// place row, match kind and whether the name is the place's main one.
     bases: HashMap<(u32, MatchKind, bool), Candidate, crate::lexicon::FastBuild>,
+    /// The token and draft vectors, kept (empty) from one report to the next.
+    toks: Vec<Tok>,
+    drafts: Vec<Draft>,
 }
 
 /// [`key::refold`], remembered.
@@ -211,6 +214,7 @@ pub fn clear_thread_cache() {
     });
 }
 
+#[inline(never)]
 fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -> Word {
     let first = word.chars().next().unwrap_or(' ');
     let cap = !arabic && first.is_uppercase();
@@ -218,14 +222,23 @@ fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -
         && word.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && word.chars().all(|c| !c.is_lowercase());
     let mut key = String::new();
-    let lower = word.to_lowercase();
+    let lower = if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.to_lowercase()
+    };
     let mut skel = String::new();
+    // For ASCII the article test reads the same of the word and of its lowercase form.
+    let article_word = key::is_article(word);
+    let article = if word.is_ascii() {
+        article_word
+    } else {
+        key::is_article(&lower)
+    };
+    let connector = CONNECTORS.contains(&lower.as_str());
     // Keys only where a name can be: capitalised and Arabic-script words, and short words
     // (articles and connectors such as "al", "ez", "de").
-    if arabic
-        || cap
-        || (word.len() <= 5 && (key::is_article(word) || CONNECTORS.contains(&lower.as_str())))
-    {
+    if arabic || cap || (word.len() <= 5 && (article_word || connector)) {
         if arabic {
             key::word_key_into(strip_arabic_clitic(word), &mut key);
         } else {
@@ -233,21 +246,27 @@ fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -
         }
         key::skeleton_word_into(&key, &mut skel);
     }
+    let info = lex.words.get(&lower);
+    let flag = |f: fn(&WordInfo) -> bool| info.is_some_and(f);
     Word {
         arabic,
         cap,
         all_caps,
-        article: key::is_article(&lower),
-        connector: CONNECTORS.contains(&lower.as_str()),
-        never_alone: lex.never_alone.contains(&lower),
-        never_first: lex.never_first.contains(&lower),
-        english: lex.english_words.contains(&lower),
-        given: lex.given_names.contains(&lower),
-        title: lex.person_titles.contains(&lower),
-        verb: lex.person_verbs.contains(&lower),
-        org_head: lex.organisation_heads.contains(&lower),
-        follow: lex.follow.get(&lower).copied(),
-        demonym: lex.demonyms.get(&lower).cloned(),
+        article,
+        connector,
+        never_alone: flag(|i| i.never_alone),
+        never_first: flag(|i| i.never_first),
+        english: flag(|i| i.english),
+        given: flag(|i| i.given),
+        title: flag(|i| i.title),
+        verb: flag(|i| i.verb),
+        org_head: flag(|i| i.org_head),
+        follow: info.and_then(|i| i.follow),
+        demonym: if flag(|i| i.demonym) {
+            lex.demonyms.get(&lower).cloned()
+        } else {
+            None
+        },
         region_first: regions.contains_key(&lower),
         lower,
         key,
@@ -256,8 +275,12 @@ fn make_word(word: &str, arabic: bool, lex: &Lexicon, regions: &RegionPhrases) -
     }
 }
 
+#[inline(never)]
 fn tokenize(text: &str, cache: &mut WordCache, lex: &Lexicon, regions: &RegionPhrases) -> Vec<Tok> {
-    let mut toks: Vec<Tok> = Vec::with_capacity(text.len() / 5);
+    // The token vector of the thread's previous report, emptied, saves a large allocation.
+    let mut toks: Vec<Tok> = std::mem::take(&mut cache.toks);
+    toks.clear();
+    toks.reserve(text.len() / 5);
     let mut gap_text_start = 0usize;
     let mut i = 0usize;
     let bytes = text.as_bytes();
@@ -269,7 +292,12 @@ fn tokenize(text: &str, cache: &mut WordCache, lex: &Lexicon, regions: &RegionPh
             i += 1;
             continue;
         }
-        let c = text[i..].chars().next().unwrap_or(' ');
+        // An ASCII byte here is a letter or digit (the others were skipped above).
+        let c = if b < 0x80 {
+            char::from(b)
+        } else {
+            text[i..].chars().next().unwrap_or(' ')
+        };
         if !(c.is_alphanumeric()) {
             i += c.len_utf8();
             continue;
@@ -331,19 +359,27 @@ fn tokenize(text: &str, cache: &mut WordCache, lex: &Lexicon, regions: &RegionPh
         let mut word_end = end;
         // Possessive: "Syria's" is the word "Syria".
         let w = &text[start..end];
-        for suffix in ["'s", "\u{2019}s", "'S"] {
-            if w.len() > suffix.len() + 1 && w.ends_with(suffix) {
-                word_end = end - suffix.len();
+        if w.ends_with(['s', 'S']) {
+            for suffix in ["'s", "\u{2019}s", "'S"] {
+                if w.len() > suffix.len() + 1 && w.ends_with(suffix) {
+                    word_end = end - suffix.len();
+                }
             }
         }
         let word = &text[start..word_end];
         // Gap before this token decides the previous token's gap_after.
         if let Some(prev) = toks.last_mut() {
             let gap = &text[gap_text_start..start];
-            prev.gap_after = classify_gap(gap);
-            prev.line_end = gap.contains('\n');
-            if prev.gap_after == Gap::Break && ends_sentence(gap) {
-                sentence_start = true;
+            if gap == " " {
+                // The most common gap by far: what the general case below makes of it.
+                prev.gap_after = Gap::Space;
+                prev.line_end = false;
+            } else {
+                prev.gap_after = classify_gap(gap);
+                prev.line_end = gap.contains('\n');
+                if prev.gap_after == Gap::Break && ends_sentence(gap) {
+                    sentence_start = true;
+                }
             }
         }
         let w = match cache.words.get(word) {
@@ -371,6 +407,7 @@ fn tokenize(text: &str, cache: &mut WordCache, lex: &Lexicon, regions: &RegionPh
 
 /// Tokens of a title-case line (most words capitalised, such as a headline) are treated like
 /// sentence starts: their capitals say nothing.
+#[inline(never)]
 fn mark_headlines(toks: &mut [Tok]) {
     let mut start = 0;
     while start < toks.len() {
@@ -378,12 +415,14 @@ fn mark_headlines(toks: &mut [Tok]) {
         while end + 1 < toks.len() && !toks[end].line_end {
             end += 1;
         }
-        let latin: Vec<&Tok> = toks[start..=end]
-            .iter()
-            .filter(|t| !t.arabic && t.lower.len() > 3)
-            .collect();
-        let caps = latin.iter().filter(|t| t.cap).count();
-        if latin.len() >= 3 && caps * 10 >= latin.len() * 7 {
+        let (mut latin, mut caps) = (0usize, 0usize);
+        for t in &toks[start..=end] {
+            if !t.arabic && t.lower.len() > 3 {
+                latin += 1;
+                caps += usize::from(t.cap);
+            }
+        }
+        if latin >= 3 && caps * 10 >= latin * 7 {
             for t in &mut toks[start..=end] {
                 t.sentence_start = true;
             }
@@ -520,15 +559,28 @@ fn parse_with(
     mark_headlines(&mut toks);
     let strict_fst = gaz.index.strict.as_fst();
     let skel_fst = gaz.index.skeleton.as_fst();
-    let mut drafts: Vec<Draft> = Vec::new();
+    // The drafts vector of the thread's previous report, emptied (a draft is a few hundred
+    // bytes: growing a new vector each report costs more than the parse of a short one).
+    let mut drafts: Vec<Draft> = std::mem::take(&mut cache.drafts);
+    drafts.clear();
     let mut person_words = person_pass(&toks);
     let mut demonym_countries: HashMap<String, f32, FastBuild> = HashMap::default();
-    let excluded = |s: usize, e: usize| config.exclude.iter().any(|x| x.start < e && s < x.end);
+    let exclusions = Exclusions::new(&config.exclude);
+    let excluded = |s: usize, e: usize| {
+        let found = exclusions.overlaps(s, e);
+        // Debug builds (the tests) check the interval test against the plain scan.
+        debug_assert_eq!(
+            found,
+            config.exclude.iter().any(|x| x.start < e && s < x.end)
+        );
+        found
+    };
 
     // Buffers of the walk, reused from one start token to the next.
     let mut ends: Vec<usize> = Vec::new();
     let mut joined = String::new();
     let (mut raw_buf, mut skel_buf, mut lookup_buf) = (String::new(), String::new(), String::new());
+    let mut phrase_buf = String::new();
     let mut i = 0;
     'outer: while i < toks.len() {
         let t = &toks[i];
@@ -731,23 +783,6 @@ fn parse_with(
         'ends: for &last in ends.iter().rev() {
             let (start, end) = (toks[i].start, toks[last].end);
             let is_part = |k: usize| !(toks[k].article || toks[k].lower == "a") || toks[k].arabic;
-            // A word's key is its own refold; a longer name's key is refolded once per thread.
-            raw_buf.clear();
-            skel_buf.clear();
-            let mut n_parts = 0;
-            let mut only = i;
-            for k in (i..=last).filter(|&k| is_part(k)) {
-                n_parts += 1;
-                only = k;
-                raw_buf.push_str(&toks[k].key);
-                skel_buf.push_str(&toks[k].skel);
-            }
-            let key: String = if n_parts == 1 {
-                toks[only].key.clone()
-            } else {
-                cached_refold(&mut cache.folds, &raw_buf).to_string()
-            };
-            let skel = skel_buf.as_str();
             if excluded(start, end) {
                 i = last + 1;
                 continue 'outer;
@@ -755,23 +790,25 @@ fn parse_with(
             let single = (i..=last).filter(|&k| !toks[k].article).count() == 1;
             let content = &toks[last];
             // Contractions ("We've", "I'm"), single letters and person titles are no places.
-            let contraction = [
-                "\u{2019}ve",
-                "'ve",
-                "\u{2019}re",
-                "'re",
-                "\u{2019}ll",
-                "'ll",
-                "\u{2019}m",
-                "'m",
-                "\u{2019}d",
-                "'d",
-                "n\u{2019}t",
-                "n't",
-            ]
-            .iter()
-            .any(|s| content.lower.ends_with(s));
-            if single && (contraction || content.lower.chars().count() < 2 || content.title) {
+            let contraction = || {
+                [
+                    "\u{2019}ve",
+                    "'ve",
+                    "\u{2019}re",
+                    "'re",
+                    "\u{2019}ll",
+                    "'ll",
+                    "\u{2019}m",
+                    "'m",
+                    "\u{2019}d",
+                    "'d",
+                    "n\u{2019}t",
+                    "n't",
+                ]
+                .iter()
+                .any(|s| content.lower.ends_with(s))
+            };
+            if single && (contraction() || content.lower.chars().count() < 2 || content.title) {
                 i = last + 1;
                 continue 'outer;
             }
@@ -779,11 +816,14 @@ fn parse_with(
             let demonym = if i == last {
                 toks[i].demonym.clone()
             } else {
-                let phrase = (i..=last)
-                    .map(|k| toks[k].lower.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                lex.demonyms.get(&phrase).cloned()
+                phrase_buf.clear();
+                for (n, tk) in toks[i..=last].iter().enumerate() {
+                    if n > 0 {
+                        phrase_buf.push(' ');
+                    }
+                    phrase_buf.push_str(&tk.lower);
+                }
+                lex.demonyms.get(phrase_buf.as_str()).cloned()
             };
             if let Some(cc) = demonym {
                 if !cc.is_empty() {
@@ -840,29 +880,50 @@ fn parse_with(
                 .is_some_and(|c| !matches!(c.1, CueKind::List | CueKind::Of))
                 || follow.is_some();
             let mut weak = english && (!real_cue || content.sentence_start);
-            let upper = content.lower.chars().count() <= 5
-                && text[content.start..content.end]
-                    .chars()
-                    .filter(|c| c.is_uppercase())
-                    .count()
-                    >= 2
-                && text[content.start..content.end]
-                    .chars()
-                    .filter(|c| c.is_lowercase())
-                    .count()
-                    <= 1;
+            let upper = || {
+                content.lower.chars().count() <= 5
+                    && text[content.start..content.end]
+                        .chars()
+                        .filter(|c| c.is_uppercase())
+                        .count()
+                        >= 2
+                    && text[content.start..content.end]
+                        .chars()
+                        .filter(|c| c.is_lowercase())
+                        .count()
+                        <= 1
+            };
             // A dateline ("AMMAN:", "BEIRUT —") opens a line with the place in capitals.
-            let dateline = content.all_caps
-                && (i == 0 || toks[i - 1].line_end)
-                && text[content.end..]
-                    .trim_start_matches([' ', '('])
-                    .starts_with([':', '\u{2014}', '-', ',', '(']);
+            let dateline = || {
+                content.all_caps
+                    && (i == 0 || toks[i - 1].line_end)
+                    && text[content.end..]
+                        .trim_start_matches([' ', '('])
+                        .starts_with([':', '\u{2014}', '-', ',', '('])
+            };
             let acronym = single
-                && !dateline
-                && (upper || (content.all_caps && content.lower.chars().count() <= 7));
+                && !dateline()
+                && (upper() || (content.all_caps && content.lower.chars().count() <= 7));
             if acronym {
                 weak = true;
             }
+            // A word's key is its own refold; a longer name's key is refolded once per thread.
+            raw_buf.clear();
+            skel_buf.clear();
+            let mut n_parts = 0;
+            let mut only = i;
+            for k in (i..=last).filter(|&k| is_part(k)) {
+                n_parts += 1;
+                only = k;
+                raw_buf.push_str(&toks[k].key);
+                skel_buf.push_str(&toks[k].skel);
+            }
+            let key: String = if n_parts == 1 {
+                toks[only].key.clone()
+            } else {
+                cached_refold(&mut cache.folds, &raw_buf).to_string()
+            };
+            let skel = skel_buf.as_str();
             // One name is looked up once per document.
             let mut cands = doc_candidates(gaz, cache, &key, skel, &mut lookup_buf).to_vec();
             // Spelling variants only where transliteration varies: the detailed countries, the
@@ -1029,11 +1090,54 @@ fn parse_with(
         compose_countryside(gaz, &toks, d);
     }
 
-    resolve_document(gaz, text, &mut drafts, &demonym_countries, config, cache)
+    let found = resolve_document(gaz, text, &mut drafts, &demonym_countries, config, cache);
+    toks.clear();
+    drafts.clear();
+    // Kept for the next report unless a huge one made them large.
+    if toks.capacity() <= 1 << 18 {
+        cache.toks = toks;
+    }
+    if drafts.capacity() <= 1 << 14 {
+        cache.drafts = drafts;
+    }
+    found
+}
+
+/// Spans no place may overlap, for an overlap test in logarithmic time: the spans by start, and
+/// the largest end among each prefix of them.
+struct Exclusions {
+    starts: Vec<usize>,
+    max_end: Vec<usize>,
+}
+
+impl Exclusions {
+    fn new(spans: &[Span]) -> Exclusions {
+        let mut v: Vec<(usize, usize)> = spans.iter().map(|x| (x.start, x.end)).collect();
+        v.sort_unstable();
+        let mut max_end = Vec::with_capacity(v.len());
+        let mut m = 0;
+        for &(_, e) in &v {
+            m = m.max(e);
+            max_end.push(m);
+        }
+        Exclusions {
+            starts: v.into_iter().map(|(s, _)| s).collect(),
+            max_end,
+        }
+    }
+
+    /// True when some span overlaps `start..end` (starts before `end` and ends after `start`).
+    fn overlaps(&self, start: usize, end: usize) -> bool {
+        // The spans that start before `end`; one of them overlaps when the largest end is after
+        // `start`.
+        let k = self.starts.partition_point(|&s| s < end);
+        k > 0 && self.max_end[k - 1] > start
+    }
 }
 
 /// The candidates of a name for the document to choose from: the best by prior. Looked up once
 /// per name and thread.
+#[inline(never)]
 fn doc_candidates(
     gaz: &Gazetteer,
     cache: &mut WordCache,
@@ -1186,6 +1290,7 @@ fn force_spans(
 /// Words of person names, from the whole document: a title or a given name before a capitalised
 /// word ("President Assad", "Bashar al-Assad", "Adnan Khalil") marks the words as a name's, so
 /// that "Assad" or "Khalil" alone later (or earlier) is not taken for a place.
+#[inline(never)]
 fn person_pass(toks: &[Tok]) -> HashSet<String, FastBuild> {
     let mut out = HashSet::default();
     for i in 0..toks.len().saturating_sub(1) {
@@ -1336,6 +1441,7 @@ fn locative_before(toks: &[Tok], i: usize) -> bool {
 }
 
 /// The cue phrase right before token `i`, if any ("the village of", "in").
+#[inline(never)]
 fn preceding_cue(
     toks: &[Tok],
     i: usize,
@@ -1398,6 +1504,7 @@ fn direction_of(word: &str) -> Option<(u8, f64)> {
 
 /// "northern Homs countryside", "the Homs countryside", "the northern countryside of Homs",
 /// "rural Idlib": a region built from the admin area's places (see ARCHITECTURE.md).
+#[inline(never)]
 fn compose_countryside(gaz: &Gazetteer, toks: &[Tok], d: &mut Draft) {
     if d.fixed.is_some() {
         return;
@@ -1628,6 +1735,8 @@ fn region_phrases(gaz: &Gazetteer) -> std::sync::Arc<RegionPhrases> {
     let n = gaz.index.len() as u32;
     let mut i = n;
     let mut seen_non_region = 0;
+    // The index keeps keys, not spellings: the aliases come from the curated file, read once.
+    let curated = crate::source::Sources::bundled_regions();
     while i > 0 && seen_non_region < 5000 {
         i -= 1;
         let r = gaz.index.row(i);
@@ -1637,7 +1746,7 @@ fn region_phrases(gaz: &Gazetteer) -> std::sync::Arc<RegionPhrases> {
         }
         let e = gaz.entry(PlaceId(i));
         let mut names = vec![e.name.clone()];
-        names.extend(region_aliases(gaz, i));
+        names.extend(region_aliases(gaz, i, &curated));
         for name in names {
             let words: Vec<String> = key::words(&name)
                 .filter(|w| !w.eq_ignore_ascii_case("the"))
@@ -1659,18 +1768,17 @@ fn region_phrases(gaz: &Gazetteer) -> std::sync::Arc<RegionPhrases> {
 }
 
 /// The aliases of a region row: the names whose keys point at it.
-fn region_aliases(gaz: &Gazetteer, id: u32) -> Vec<String> {
-    // The index keeps keys, not spellings: read the curated file again for the aliases.
-    let regions = crate::source::Sources::bundled_regions();
+fn region_aliases(gaz: &Gazetteer, id: u32, curated: &[crate::source::RegionEntry]) -> Vec<String> {
     let name = gaz.entry(PlaceId(id)).name;
     let contextual = gaz.index.row(id).flags & flag::CONTEXTUAL != 0;
-    regions
-        .into_iter()
+    curated
+        .iter()
         .filter(|r| r.name.split(" (").next() == Some(name.as_str()) && r.contextual == contextual)
-        .flat_map(|r| r.aliases)
+        .flat_map(|r| r.aliases.iter().cloned())
         .collect()
 }
 
+#[inline(never)]
 fn match_region(toks: &[Tok], i: usize, regions: &RegionPhrases) -> Option<(usize, u32)> {
     let t = &toks[i];
     if !t.region_first {
@@ -2147,18 +2255,26 @@ fn resolve_document(
                 .zip(&probs)
                 .take(max_c)
                 .map(|((_, c), p)| {
-                    let mut cand = cache
+                    let base = cache
                         .bases
                         .entry((c.id, c.kind, c.primary))
                         .or_insert_with(|| {
                             let reasons = resolve::reasons_of_prior(gaz, c);
                             resolve::to_candidate(gaz, c, 0.0, reasons)
-                        })
-                        .clone();
-                    cand.score = *p;
-                    cand.reasons
-                        .extend(score_of(d, c, &admins, &anchors, g, true).1);
-                    cand
+                        });
+                    let why = score_of(d, c, &admins, &anchors, g, true).1;
+                    // The reasons of the prior, then the document's, in one allocation.
+                    let mut reasons = Vec::with_capacity(base.reasons.len() + why.len());
+                    reasons.extend(base.reasons.iter().cloned());
+                    reasons.extend(why);
+                    Candidate {
+                        place: base.place.clone(),
+                        score: *p,
+                        reasons,
+                        feature_code: base.feature_code.clone(),
+                        population: base.population,
+                        match_kind: base.match_kind,
+                    }
                 })
                 .collect();
             let mut place = match candidates.first() {
@@ -2316,9 +2432,15 @@ fn nearest_city(
 const NONE_SCORE: f32 = 2.5;
 
 fn softmax(scores: impl Iterator<Item = f32>) -> Vec<f32> {
-    let v: Vec<f32> = scores.collect();
+    // One vector, transformed in place (same operations in the same order as three passes).
+    let mut v: Vec<f32> = scores.collect();
     let max = v.iter().copied().fold(f32::MIN, f32::max);
-    let exps: Vec<f32> = v.iter().map(|s| (s - max).exp()).collect();
-    let sum: f32 = exps.iter().sum::<f32>().max(1e-9);
-    exps.into_iter().map(|e| e / sum).collect()
+    for x in v.iter_mut() {
+        *x = (*x - max).exp();
+    }
+    let sum: f32 = v.iter().sum::<f32>().max(1e-9);
+    for x in v.iter_mut() {
+        *x /= sum;
+    }
+    v
 }

@@ -2,7 +2,7 @@
 //! finite-state maps (strict key → places, skeleton → strict keys), the admin and country tables
 //! and a grid for lookups by coordinates.
 //!
-//! Layout: the magic `VIGILGZ2`, a section count (u32) and a table of `(offset, length)` pairs
+//! Layout: the magic `VIGILGZ3`, a section count (u32) and a table of `(offset, length)` pairs
 //! (u64, little endian), then the sections, each 8-byte aligned. All integers are little endian.
 
 use std::collections::HashMap;
@@ -16,8 +16,8 @@ use crate::Error;
 use crate::key;
 use crate::source::{Record, Sources};
 
-const MAGIC: &[u8; 8] = b"VIGILGZ2";
-const N_SECTIONS: usize = 10;
+const MAGIC: &[u8; 8] = b"VIGILGZ3";
+const N_SECTIONS: usize = 11;
 const S_META: usize = 0;
 const S_PLACES: usize = 1;
 const S_STRINGS: usize = 2;
@@ -28,9 +28,14 @@ const S_SKEL_POST: usize = 6;
 const S_KEYS: usize = 7;
 const S_ADMINS: usize = 8;
 const S_GRID: usize = 9;
+/// Admin table rows in the order of their codes (u32 each), for look-ups by code.
+const S_ADMIN_ORDER: usize = 10;
 
 pub(crate) const PLACE_SIZE: usize = 40;
 const ADMIN_SIZE: usize = 28;
+/// A key table entry: the key's string (offset u32, length u32) and its strict map value (u64),
+/// so that the strict keys a skeleton proposes need no second walk of the strict map.
+const KEY_SIZE: usize = 16;
 pub(crate) const NONE: u32 = u32::MAX;
 /// The top bit of a strict posting: the place's main name (as opposed to an alternate name).
 pub(crate) const PRIMARY: u32 = 1 << 31;
@@ -291,9 +296,24 @@ impl Index {
         self.string((u32_at(b, at), u16_at(b, at + 4)))
     }
 
-    /// Number of admin table rows.
-    pub fn admin_len(&self) -> u32 {
-        (self.section(S_ADMINS).len() / ADMIN_SIZE) as u32
+    /// The admin table row of a code (`US.CA`), by binary search over the rows in code order;
+    /// of rows that share a code, the last.
+    pub fn admin_by_code(&self, code: &str) -> Option<u32> {
+        let order = self.section(S_ADMIN_ORDER);
+        let n = order.len() / 4;
+        let row_at = |k: usize| u32_at(order, k * 4);
+        // First position whose code is greater than `code`.
+        let (mut lo, mut hi) = (0usize, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if self.admin_code(row_at(mid)) <= code {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let i = row_at(lo.checked_sub(1)?);
+        (self.admin_code(i) == code).then_some(i)
     }
 
     pub fn feature_code(&self, i: u16) -> &str {
@@ -312,38 +332,52 @@ impl Index {
         }
     }
 
-    /// Strict keys that share the skeleton `skel`.
-    pub fn skeleton_keys(&self, skel: &str) -> Vec<&str> {
+    /// Strict keys that share the skeleton `skel`, each with its strict map value (see
+    /// [`Index::strict_postings_of`]), at most `max`.
+    pub fn skeleton_keys(&self, skel: &str, max: usize) -> Vec<(&str, u64)> {
         let Some(v) = self.skeleton.get(skel) else {
             return Vec::new();
         };
         let keys = self.section(S_KEYS);
-        self.postings(S_SKEL_POST, v)
-            .into_iter()
+        self.posting_slice(S_SKEL_POST, v)
+            .iter()
             .filter_map(|k| {
-                let at = k as usize * 8;
-                if at + 8 > keys.len() {
+                let at = k as usize * KEY_SIZE;
+                if at + KEY_SIZE > keys.len() {
                     return None;
                 }
-                Some(self.string((u32_at(keys, at), u32_at(keys, at + 4) as u16)))
+                let value = u64::from_le_bytes(keys[at + 8..at + 16].try_into().ok()?);
+                Some((
+                    self.string((u32_at(keys, at), u32_at(keys, at + 4) as u16)),
+                    value,
+                ))
             })
+            .take(max)
             .collect()
     }
 
+    /// The places of a strict map value (as [`Index::strict_postings`] gives for its key).
+    pub fn strict_postings_of(&self, value: u64) -> Postings<'_> {
+        self.posting_slice(S_STRICT_POST, value)
+    }
+
     fn postings(&self, section: usize, value: u64) -> Vec<u32> {
+        self.posting_slice(section, value).iter().collect()
+    }
+
+    fn posting_slice(&self, section: usize, value: u64) -> Postings<'_> {
         // A value with the top bit set is a single posting stored inline.
         if value & (1 << 63) != 0 {
-            return vec![value as u32];
+            return Postings::One(value as u32);
         }
         let b = self.section(section);
         let at = value as usize * 4;
         if at + 4 > b.len() {
-            return Vec::new();
+            return Postings::Many(&[]);
         }
         let n = u32_at(b, at) as usize;
-        (0..n)
-            .filter_map(|j| b.get(at + 4 + j * 4..at + 8 + j * 4).map(|x| u32_at(x, 0)))
-            .collect()
+        let end = (at + 4).saturating_add(n.saturating_mul(4)).min(b.len());
+        Postings::Many(&b[at + 4..end])
     }
 
     /// Grid cell contents for the nearest-place search: 1° cells, row-major from (-90, -180).
@@ -358,6 +392,24 @@ impl Index {
         let end = u32_at(b, cell * 4 + 4) as usize;
         let base = (180 * 360 + 1) * 4;
         b.get(base + start * 4..base + end * 4).unwrap_or(&[])
+    }
+}
+
+/// The places of one map value: one inline, or a run of little-endian u32s in the index.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Postings<'a> {
+    One(u32),
+    Many(&'a [u8]),
+}
+
+impl<'a> Postings<'a> {
+    pub fn iter(self) -> impl Iterator<Item = u32> + 'a {
+        let (one, many) = match self {
+            Postings::One(v) => (Some(v), &[][..]),
+            Postings::Many(b) => (None, b),
+        };
+        one.into_iter()
+            .chain(many.chunks_exact(4).map(|x| u32_at(x, 0)))
     }
 }
 
@@ -738,7 +790,7 @@ pub(crate) fn compile(sources: &Sources, fingerprint: &str) -> Result<Vec<u8>, E
     postings.dedup();
     let mut strict_post: Vec<u32> = Vec::new();
     let mut strict_builder = MapBuilder::memory();
-    let mut key_list: Vec<String> = Vec::new();
+    let mut key_list: Vec<(String, u64)> = Vec::new();
     let mut g = 0;
     while g < postings.len() {
         let mut h = g;
@@ -760,7 +812,7 @@ pub(crate) fn compile(sources: &Sources, fingerprint: &str) -> Result<Vec<u8>, E
         strict_builder
             .insert(&postings[g].0, value)
             .map_err(|e| Error::Data(format!("name map: {e}")))?;
-        key_list.push(postings[g].0.clone());
+        key_list.push((postings[g].0.clone(), value));
         g = h;
     }
     drop(postings);
@@ -772,13 +824,14 @@ pub(crate) fn compile(sources: &Sources, fingerprint: &str) -> Result<Vec<u8>, E
     let key_id: HashMap<&str, u32> = key_list
         .iter()
         .enumerate()
-        .map(|(i, k)| (k.as_str(), i as u32))
+        .map(|(i, (k, _))| (k.as_str(), i as u32))
         .collect();
-    let mut key_table: Vec<u8> = Vec::with_capacity(key_list.len() * 8);
-    for k in &key_list {
+    let mut key_table: Vec<u8> = Vec::with_capacity(key_list.len() * KEY_SIZE);
+    for (k, value) in &key_list {
         let (off, len) = strings.add(k);
         key_table.extend_from_slice(&off.to_le_bytes());
         key_table.extend_from_slice(&u32::from(len).to_le_bytes());
+        key_table.extend_from_slice(&value.to_le_bytes());
     }
     let mut skel_pairs: Vec<(String, u32)> = skeletons
         .into_iter()
@@ -828,6 +881,10 @@ pub(crate) fn compile(sources: &Sources, fingerprint: &str) -> Result<Vec<u8>, E
         admin_bytes.extend_from_slice(&place.to_le_bytes());
     }
 
+    // Admin rows in code order (stable: rows that share a code keep their order).
+    let mut admin_order: Vec<u32> = (0..admins.len() as u32).collect();
+    admin_order.sort_by(|&a, &b| admins[a as usize].0.cmp(&admins[b as usize].0));
+
     // Grid of populated places (and districts), 1° cells.
     let mut cells: Vec<Vec<u32>> = vec![Vec::new(); 180 * 360];
     for (i, p) in places.iter().enumerate() {
@@ -872,6 +929,7 @@ pub(crate) fn compile(sources: &Sources, fingerprint: &str) -> Result<Vec<u8>, E
         key_table,
         admin_bytes,
         grid,
+        u32s(&admin_order),
     ];
     let mut out = Vec::new();
     out.extend_from_slice(MAGIC);

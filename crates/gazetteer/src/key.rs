@@ -220,30 +220,74 @@ fn latin_word_key_into(word: &str, out: &mut String) {
         .iter()
         .find_map(|s| word.strip_suffix(s).filter(|w| w.chars().count() > 1))
         .unwrap_or(word);
+    if word.is_ascii() {
+        // Letters and digits, lowercased (what fold_latin_char keeps of ASCII), on the stack.
+        let mut raw = [0u8; 48];
+        if word.len() <= raw.len() {
+            let mut n = 0;
+            for &b in word.as_bytes() {
+                if b.is_ascii_alphanumeric() {
+                    raw[n] = b.to_ascii_lowercase();
+                    n += 1;
+                }
+            }
+            fold_to_fixpoint_into(&raw[..n], out);
+            return;
+        }
+    }
     let mut raw: Vec<u8> = Vec::with_capacity(word.len());
     for c in word.chars() {
         fold_latin_char(c, &mut raw);
     }
-    out.push_str(&fold_to_fixpoint(&raw));
+    fold_to_fixpoint_into(&raw, out);
 }
 
 /// The rules can make new digraphs ("qh" becomes "kh"): fold to a fixed point, so that a key is
 /// its own key. Every rule shortens the word or removes a letter no rule produces, so this ends.
 fn fold_to_fixpoint(raw: &[u8]) -> String {
-    let mut key = latin_fold(raw);
-    loop {
-        let next = latin_fold(key.as_bytes());
-        if next == key {
-            return key;
-        }
-        key = next;
-    }
+    let mut out = String::with_capacity(raw.len());
+    fold_to_fixpoint_into(raw, &mut out);
+    out
 }
 
-/// The folding rules on a lowercase ASCII word (see the module documentation).
-fn latin_fold(raw: &[u8]) -> String {
+thread_local! {
+    /// Two scratch buffers of the folding, reused from one word to the next.
+    static FOLD_BUFFERS: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// [`fold_to_fixpoint`], appended to `out`, without allocating once the scratch buffers of the
+/// thread have grown.
+fn fold_to_fixpoint_into(raw: &[u8], out: &mut String) {
+    FOLD_BUFFERS.with(|bufs| {
+        let Ok(mut bufs) = bufs.try_borrow_mut() else {
+            // Not reentered in practice; stay correct if it ever is.
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            fixpoint(raw, &mut a, &mut b, out);
+            return;
+        };
+        let (a, b) = &mut *bufs;
+        fixpoint(raw, a, b, out);
+    });
+}
+
+fn fixpoint(raw: &[u8], a: &mut Vec<u8>, b: &mut Vec<u8>, out: &mut String) {
+    latin_fold(raw, a);
+    loop {
+        latin_fold(a, b);
+        if a == b {
+            break;
+        }
+        std::mem::swap(a, b);
+    }
+    // Only ASCII bytes are pushed by the rules.
+    out.push_str(std::str::from_utf8(a).unwrap_or_default());
+}
+
+/// The folding rules on a lowercase ASCII word (see the module documentation), into `a`.
+fn latin_fold(raw: &[u8], a: &mut Vec<u8>) {
     // 1. Digraphs and single letters, left to right.
-    let mut a: Vec<u8> = Vec::with_capacity(raw.len());
+    a.clear();
     let mut i = 0;
     while i < raw.len() {
         let c = raw[i];
@@ -324,30 +368,32 @@ fn latin_fold(raw: &[u8]) -> String {
             a[j] = b'u';
         }
     }
-    // 3. "au" before a consonant or at the end is u (Sanawbar/Sanobar, Zawr/Zor).
-    let mut b: Vec<u8> = Vec::with_capacity(a.len());
+    // 3. "au" before a consonant or at the end is u (Sanawbar/Sanobar, Zawr/Zor), in place: the
+    //    write position never passes the read position.
+    let mut w = 0;
     let mut j = 0;
-    while j < a.len() {
+    while j < len {
         if a[j] == b'a'
-            && a.get(j + 1) == Some(&b'u')
-            && !a.get(j + 2).copied().is_some_and(is_vowel)
+            && j + 1 < len
+            && a[j + 1] == b'u'
+            && !(j + 2 < len && is_vowel(a[j + 2]))
             && j > 0
         {
-            b.push(b'u');
+            a[w] = b'u';
             j += 2;
         } else {
-            b.push(a[j]);
+            a[w] = a[j];
             j += 1;
         }
+        w += 1;
     }
+    a.truncate(w);
     // 4. A final h after a vowel (ta marbuta: Jablah, Jableh).
-    if b.len() > 2 && b[b.len() - 1] == b'h' && is_vowel(b[b.len() - 2]) {
-        b.pop();
+    if a.len() > 2 && a[a.len() - 1] == b'h' && is_vowel(a[a.len() - 2]) {
+        a.pop();
     }
     // 5. Doubled letters.
-    b.dedup();
-    // Safe: only ASCII bytes were pushed.
-    String::from_utf8(b).unwrap_or_default()
+    a.dedup();
 }
 
 /// Normalised Arabic letter, or None to drop it.
@@ -423,6 +469,26 @@ pub fn skeleton_key(name: &str) -> String {
 /// Appends the skeleton of one word's strict key.
 pub fn skeleton_word_into(key: &str, out: &mut String) {
     let start_len = out.len();
+    if key.is_ascii() {
+        // The Latin rules of the loop below, on bytes: the first letter keeps a mark (a vowel as
+        // "a", w, y), later vowels, w and y go, other letters and digits stay; then doubled
+        // letters go.
+        let mut last: Option<u8> = None;
+        for (i, &b) in key.as_bytes().iter().enumerate() {
+            let piece = match b {
+                b'a' | b'e' | b'i' | b'o' | b'u' if i == 0 => b'a',
+                b'w' | b'y' if i == 0 => b,
+                b'a' | b'e' | b'i' | b'o' | b'u' | b'w' | b'y' => continue,
+                b if b.is_ascii_alphanumeric() => b,
+                _ => continue,
+            };
+            if last != Some(piece) {
+                out.push(char::from(piece));
+                last = Some(piece);
+            }
+        }
+        return;
+    }
     let mut first = true;
     let chars: Vec<char> = key.chars().collect();
     let n = chars.len();
@@ -505,13 +571,41 @@ pub fn variants_meet(a: &str, b: &str) -> bool {
     skeleton_match(&ka, &skeleton_key(a), &kb, &skeleton_key(b))
 }
 
+/// True when the Levenshtein distance between two ASCII strings is at most `max`. The distance
+/// is at least the difference of the lengths, which settles most pairs without the table; short
+/// strings use a table on the stack.
+fn within_edits(a: &[u8], b: &[u8], max: usize) -> bool {
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    if b.len() >= 64 {
+        // Keys are ASCII: the distance over chars is the distance over bytes.
+        return strsim::generic_levenshtein(&a.to_vec(), &b.to_vec()) <= max;
+    }
+    let mut row = [0usize; 64];
+    for (j, r) in row.iter_mut().enumerate().take(b.len() + 1) {
+        *r = j;
+    }
+    for (i, &ca) in a.iter().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            let cost = usize::from(ca != cb);
+            row[j + 1] = (diag + cost).min(up + 1).min(row[j] + 1);
+            diag = up;
+        }
+    }
+    row[b.len()] <= max
+}
+
 /// The skeleton rule of [`variants_meet`], on precomputed keys.
 pub fn skeleton_match(ka: &str, sa: &str, kb: &str, sb: &str) -> bool {
     if sa != sb || sa.len() < 2 {
         return false;
     }
     match (is_latin_key(ka), is_latin_key(kb)) {
-        (true, true) => strsim::levenshtein(ka, kb) <= max_edits(ka, kb),
+        (true, true) => within_edits(ka.as_bytes(), kb.as_bytes(), max_edits(ka, kb)),
         (false, false) => true,
         _ => sa.len() >= 4,
     }

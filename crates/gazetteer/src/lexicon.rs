@@ -70,21 +70,75 @@ pub(crate) type FastSet = HashSet<String, FastBuild>;
 pub(crate) type FastMap<V> = HashMap<String, V, FastBuild>;
 
 pub(crate) struct Lexicon {
-    pub never_alone: FastSet,
+    /// Demonyms and communities by lowercase phrase: the country's ISO code ("" for a
+    /// community such as "Alawite").
     pub demonyms: FastMap<String>,
-    pub given_names: FastSet,
-    pub organisation_heads: FastSet,
-    pub follow: FastMap<CueKind>,
     /// Preceding cue phrases by their last word, each as (words before, kind).
     pub precede: FastMap<Vec<(Vec<String>, CueKind)>>,
-    pub person_titles: FastSet,
-    pub person_verbs: FastSet,
-    /// Function words that never begin a place name.
-    pub never_first: FastSet,
-    /// English words: a capitalised one is a place only with a cue.
-    pub english_words: FastSet,
     /// Admin-area abbreviations as news style writes them ("Calif." → `US.CA`).
     pub abbreviations: FastMap<String>,
+    /// What the word lists say of one lowercase word, in one look-up (see [`WordInfo`]).
+    pub words: FastMap<WordInfo>,
+}
+
+/// The word lists of the language data, each lowercase, before they are gathered by word.
+struct WordLists {
+    never_alone: FastSet,
+    given_names: FastSet,
+    organisation_heads: FastSet,
+    follow: FastMap<CueKind>,
+    person_titles: FastSet,
+    person_verbs: FastSet,
+    /// Function words that never begin a place name.
+    never_first: FastSet,
+    /// English words: a capitalised one is a place only with a cue.
+    english_words: FastSet,
+}
+
+/// Membership of one lowercase word in the word lists of the [`Lexicon`]: the geoparser reads
+/// them for every new word form, so they are gathered into one table.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WordInfo {
+    pub never_alone: bool,
+    pub never_first: bool,
+    pub english: bool,
+    pub given: bool,
+    pub title: bool,
+    pub verb: bool,
+    pub org_head: bool,
+    pub follow: Option<CueKind>,
+    /// The word is a demonym (see [`Lexicon::demonyms`] for its country).
+    pub demonym: bool,
+}
+
+impl WordLists {
+    /// Gathers the lists by word (with the single words of `demonyms`).
+    fn by_word(self, demonyms: &FastMap<String>) -> FastMap<WordInfo> {
+        let mut words: FastMap<WordInfo> = FastMap::default();
+        type Mark = fn(&mut WordInfo);
+        let lists: [(FastSet, Mark); 7] = [
+            (self.never_alone, |i| i.never_alone = true),
+            (self.never_first, |i| i.never_first = true),
+            (self.english_words, |i| i.english = true),
+            (self.given_names, |i| i.given = true),
+            (self.person_titles, |i| i.title = true),
+            (self.person_verbs, |i| i.verb = true),
+            (self.organisation_heads, |i| i.org_head = true),
+        ];
+        for (list, set) in lists {
+            for w in list {
+                set(words.entry(w).or_default());
+            }
+        }
+        for (w, k) in self.follow {
+            words.entry(w).or_default().follow = Some(k);
+        }
+        for w in demonyms.keys() {
+            words.entry(w.clone()).or_default().demonym = true;
+        }
+        words.shrink_to_fit();
+        words
+    }
 }
 
 impl Lexicon {
@@ -115,21 +169,18 @@ impl Lexicon {
         for v in precede.values_mut() {
             v.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
         }
-        Ok(Lexicon {
-            never_alone: lower(raw.never_alone),
-            demonyms: {
-                let mut d: FastMap<String> = FastMap::default();
-                for (iso, name) in countries {
-                    for form in demonym_forms(name) {
-                        if !is_place(&form) {
-                            d.entry(form).or_insert_with(|| iso.clone());
-                        }
-                    }
+        let mut demonyms: FastMap<String> = FastMap::default();
+        for (iso, name) in countries {
+            for form in demonym_forms(name) {
+                if !is_place(&form) {
+                    demonyms.entry(form).or_insert_with(|| iso.clone());
                 }
-                // The hand-written entries win over the derived ones.
-                d.extend(raw.demonyms.into_iter().map(|(k, v)| (k.to_lowercase(), v)));
-                d
-            },
+            }
+        }
+        // The hand-written entries win over the derived ones.
+        demonyms.extend(raw.demonyms.into_iter().map(|(k, v)| (k.to_lowercase(), v)));
+        let lists = WordLists {
+            never_alone: lower(raw.never_alone),
             given_names: {
                 let mut g = lower(raw.given_names);
                 g.extend(gunzip_lines(GIVEN_NAMES, "given_names.txt.gz")?);
@@ -138,9 +189,18 @@ impl Lexicon {
             never_first: lower(raw.never_first),
             organisation_heads: lower(raw.organisation_heads),
             follow,
-            precede,
             person_titles: lower(raw.person_titles),
             person_verbs: lower(raw.person_verbs),
+            english_words: {
+                let mut e: FastSet = gunzip_lines(ENGLISH_WORDS, "english_words.txt.gz")?;
+                e.extend(raw.common_words.into_iter().map(|w| w.to_lowercase()));
+                e
+            },
+        };
+        Ok(Lexicon {
+            words: lists.by_word(&demonyms),
+            demonyms,
+            precede,
             abbreviations: ABBREVIATIONS
                 .lines()
                 .skip_while(|l| l.starts_with('#'))
@@ -148,11 +208,6 @@ impl Lexicon {
                 .filter_map(|l| l.split_once('\t'))
                 .map(|(a, c)| (a.trim().to_string(), c.trim().to_string()))
                 .collect(),
-            english_words: {
-                let mut e: FastSet = gunzip_lines(ENGLISH_WORDS, "english_words.txt.gz")?;
-                e.extend(raw.common_words.into_iter().map(|w| w.to_lowercase()));
-                e
-            },
         })
     }
 }

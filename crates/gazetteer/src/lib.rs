@@ -84,7 +84,6 @@ pub struct Gazetteer {
     pub(crate) index: Arc<index::Index>,
     pub(crate) lex: Arc<lexicon::Lexicon>,
     pub(crate) region_cache: Arc<Mutex<RegionCache>>,
-    pub(crate) admin_codes: Arc<std::sync::OnceLock<std::collections::HashMap<String, u32>>>,
 }
 
 impl std::fmt::Debug for Gazetteer {
@@ -209,7 +208,6 @@ impl Gazetteer {
             index: Arc::new(index),
             lex: Arc::new(lex),
             region_cache: Arc::default(),
-            admin_codes: Arc::default(),
         })
     }
 
@@ -352,12 +350,7 @@ impl Gazetteer {
 
     /// The place row of an admin area by its GeoNames code (`US.CA`, `SY.11`).
     pub fn admin_place(&self, code: &str) -> Option<PlaceId> {
-        let codes = self.admin_codes.get_or_init(|| {
-            (0..self.index.admin_len())
-                .map(|i| (self.index.admin_code(i).to_string(), i))
-                .collect()
-        });
-        let a = self.index.admin(*codes.get(code)?)?;
+        let a = self.index.admin(self.index.admin_by_code(code)?)?;
         (a.place != index::NONE).then_some(PlaceId(a.place))
     }
 

@@ -4,8 +4,11 @@
 use serde::{Deserialize, Serialize};
 use vigil_model::{Place, haversine_km};
 
+use std::collections::HashSet;
+
 use crate::index::{self, flag};
 use crate::key;
+use crate::lexicon::FastBuild;
 use crate::{Gazetteer, PlaceId};
 
 /// How a name matched a place's name.
@@ -64,10 +67,10 @@ const MAX_CANDIDATES: usize = 3000;
 pub(crate) fn gather(gaz: &Gazetteer, strict: &str, skel: &str) -> Vec<Cand> {
     let ix = &gaz.index;
     let mut out: Vec<Cand> = Vec::new();
-    let mut seen = std::collections::HashMap::new();
+    let mut seen: HashSet<u32, FastBuild> = HashSet::default();
     for v in ix.strict_postings(strict) {
         let id = v & !index::PRIMARY;
-        seen.insert(id, out.len());
+        seen.insert(id);
         out.push(Cand {
             id,
             kind: MatchKind::Key,
@@ -78,22 +81,19 @@ pub(crate) fn gather(gaz: &Gazetteer, strict: &str, skel: &str) -> Vec<Cand> {
     }
     // Places that have a Latin name with this skeleton which the edit-distance check refused:
     // an Arabic-script name of theirs must not let them in by the back door ("Hamas" is not حمص).
-    let mut refused: std::collections::HashSet<u32> = std::collections::HashSet::new();
+    // Kept as the refused keys' map values, expanded only when a cross-script candidate needs it.
+    let mut refused: Vec<u64> = Vec::new();
     let mut cross: Vec<Cand> = Vec::new();
     // Skeletons of fewer than three letters meet too many names to be worth the look-up.
     if skel.len() >= 3 {
-        for k2 in ix.skeleton_keys(skel).into_iter().take(MAX_SKELETON_KEYS) {
+        for (k2, value) in ix.skeleton_keys(skel, MAX_SKELETON_KEYS) {
             if k2 == strict {
                 continue;
             }
             let same_script = key::is_latin_key(strict) == key::is_latin_key(k2);
             if !key::skeleton_match(strict, skel, k2, skel) {
                 if same_script {
-                    refused.extend(
-                        ix.strict_postings(k2)
-                            .into_iter()
-                            .map(|v| v & !index::PRIMARY),
-                    );
+                    refused.push(value);
                 }
                 continue;
             }
@@ -102,9 +102,9 @@ pub(crate) fn gather(gaz: &Gazetteer, strict: &str, skel: &str) -> Vec<Cand> {
             } else {
                 MatchKind::CrossScript
             };
-            for v in ix.strict_postings(k2) {
+            for v in ix.strict_postings_of(value).iter() {
                 let id = v & !index::PRIMARY;
-                if seen.contains_key(&id) || out.len() + cross.len() >= MAX_CANDIDATES {
+                if seen.contains(&id) || out.len() + cross.len() >= MAX_CANDIDATES {
                     continue;
                 }
                 let c = Cand {
@@ -117,17 +117,24 @@ pub(crate) fn gather(gaz: &Gazetteer, strict: &str, skel: &str) -> Vec<Cand> {
                 if kind == MatchKind::CrossScript {
                     cross.push(c);
                 } else {
-                    seen.insert(id, out.len());
+                    seen.insert(id);
                     out.push(c);
                 }
             }
         }
     }
-    for c in cross {
-        // Three consonants meet by chance too often across scripts: four or more.
-        if c.skeleton_len >= 4 && !refused.contains(&c.id) && !seen.contains_key(&c.id) {
-            seen.insert(c.id, out.len());
-            out.push(c);
+    if !cross.is_empty() {
+        let refused: HashSet<u32, FastBuild> = refused
+            .iter()
+            .flat_map(|&v| ix.strict_postings_of(v).iter())
+            .map(|v| v & !index::PRIMARY)
+            .collect();
+        for c in cross {
+            // Three consonants meet by chance too often across scripts: four or more.
+            if c.skeleton_len >= 4 && !refused.contains(&c.id) && !seen.contains(&c.id) {
+                seen.insert(c.id);
+                out.push(c);
+            }
         }
     }
     for c in &mut out {

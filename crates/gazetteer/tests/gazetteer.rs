@@ -139,6 +139,22 @@ mod keys {
             let k = name_key(&name);
             proptest::prop_assert_eq!(name_key(&k), k);
         }
+
+        /// The edit-distance rule of two Latin keys that share a skeleton is Levenshtein's
+        /// distance within a quarter of the shorter key (checked against strsim's, including
+        /// keys longer than the stack table).
+        #[test]
+        fn skeleton_match_is_levenshtein_within_max_edits(
+            a in "[a-e]{0,70}",
+            b in "[a-e]{0,70}",
+        ) {
+            let expected =
+                strsim::levenshtein(&a, &b) <= vigil_gazetteer::key::max_edits(&a, &b);
+            proptest::prop_assert_eq!(
+                vigil_gazetteer::key::skeleton_match(&a, "skel", &b, "skel"),
+                expected
+            );
+        }
     }
 }
 
@@ -557,7 +573,7 @@ mod import {
     #[test]
     fn a_corrupt_index_is_an_error_not_a_panic() {
         let d = std::env::temp_dir().join(format!("vigil-gaz-bad-{}.vgi", std::process::id()));
-        std::fs::write(&d, b"VIGILGZ2 not really").unwrap();
+        std::fs::write(&d, b"VIGILGZ3 not really").unwrap();
         assert!(Gazetteer::open(&d).is_err());
         std::fs::remove_file(&d).unwrap();
     }
