@@ -67,6 +67,7 @@ pub mod claimants;
 pub mod cluster;
 pub mod features;
 pub mod reconcile;
+pub mod replay;
 pub mod score;
 pub mod waves;
 
@@ -79,6 +80,7 @@ pub use claimants::{ClaimantKind, Claimants, Resolved};
 pub use cluster::{Edge, Linking, cluster, scored_edges};
 pub use features::{Day, Features, SearchKeys, date_of, day_number, stable_hash};
 pub use reconcile::{claim_range, reconcile};
+pub use replay::{Neighbourhood, Replay, StoredFeatures, replay};
 pub use score::{ScoreParts, is_candidate, score};
 pub use waves::{Extent, assign_waves, covers};
 
