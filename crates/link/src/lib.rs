@@ -20,10 +20,12 @@
 //! [`waves`] relates local incidents to the wider aggregate incidents that cover them.
 //!
 //! **Incremental linking is exact.** Everything is a function of the mentions and their keys,
-//! never of input order, and a *component* (mentions joined by pairs above the threshold) can be
-//! clustered without anything outside it. A store finds a new mention's candidates through
-//! [`Features::search_keys`], re-links the components they touch with [`link`], and gets the
-//! incidents a full rebuild would give.
+//! never of input order: clustering takes the pairs in one total order. [`replay`] walks that
+//! order around what changed: it keeps the stored (old) linking's state of the incidents it
+//! loads beside the new state, follows the edges of the clusters whose state may differ (found
+//! through the store's search indexes, [`Features::search_keys`]), and loads an incident only
+//! when such a cluster meets it. Its result is the one [`cluster`] of every mention gives, at a
+//! cost that follows what changed, not the size of the store.
 //!
 //! The crate does no I/O: callers hand it mentions and take incidents back.
 //!
