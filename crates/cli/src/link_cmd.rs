@@ -57,6 +57,8 @@ pub struct LinkSummary {
     /// Mentions incremental linking loaded (the new ones and the members of the stored
     /// incidents it replayed); every mention for a rebuild.
     pub mentions_replayed: u64,
+    /// Mentions whose candidates incremental linking searched in the store.
+    pub mentions_searched: u64,
     pub incidents_written: u64,
     pub incidents_removed: u64,
     pub waves_assigned: u64,
@@ -412,6 +414,7 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
         config,
     )?;
     summary.mentions_replayed = replayed.loaded as u64;
+    summary.mentions_searched = replayed.searched as u64;
     let clusters: Vec<Vec<i64>> = replayed
         .changed
         .iter()
