@@ -414,7 +414,6 @@ pub fn replay<N: Neighbourhood>(
     }
 
     // Clusters: unchanged incidents stay, the others are written.
-    let mut state = state;
     let n = state.features.len() as u32;
     let mut clusters: HashMap<u32, Vec<u32>> = HashMap::new();
     for i in 0..n {
