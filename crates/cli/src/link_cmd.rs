@@ -371,9 +371,11 @@ impl vigil_link::Neighbourhood for Neighbourhood<'_> {
         for (id, bytes, incident) in self.store.mention_features(&unknown)? {
             self.seen.insert(id, (decode(id, &bytes)?, incident));
         }
+        // The replay checks the pairs again; only candidates are copied out.
         Ok(ids
             .iter()
             .filter_map(|id| self.seen.get(id))
+            .filter(|(features, _)| vigil_link::is_candidate(mention, features, self.config))
             .map(|(features, incident)| StoredFeatures {
                 features: features.clone(),
                 incident: *incident,
