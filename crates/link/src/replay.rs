@@ -34,6 +34,10 @@
 //! unchanged; every other active cluster is a new incident, and the loaded incidents that are no
 //! longer clusters are removed. The result is the full run's (`tests/link.rs` checks it against
 //! [`cluster`](crate::cluster) on random additions and removals).
+//!
+//! The replay trusts the store: its incidents must be what `cluster` gives for its mentions,
+//! which every earlier run (incremental or rebuild) leaves. After a change to linking itself
+//! (features, scores, threshold, constraints), `vigil link --rebuild` re-links everything.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, HashSet};
