@@ -347,22 +347,60 @@ struct Neighbourhood<'s> {
 impl vigil_link::Neighbourhood for Neighbourhood<'_> {
     type Error = anyhow::Error;
 
-    fn candidates(&mut self, mention: &Features) -> Result<Vec<StoredFeatures>> {
-        let Some(k) = mention.search_keys(self.config) else {
-            return Ok(Vec::new());
-        };
-        let keys = MentionKeys {
-            day_min: k.day_min,
-            day_max: k.day_max,
-            lat_min: k.lat_min,
-            lat_max: k.lat_max,
-            lon_min: k.lon_min,
-            lon_max: k.lon_max,
-            name_key: k.name_key,
-            admin_key: k.admin_key,
-            coarse: k.coarse,
-        };
-        let ids = self.store.candidate_mentions(&keys)?;
+    fn candidates(&mut self, mentions: &[&Features]) -> Result<Vec<StoredFeatures>> {
+        let keys: Vec<MentionKeys> = mentions
+            .iter()
+            .filter_map(|m| m.search_keys(self.config))
+            .map(|k| MentionKeys {
+                day_min: k.day_min,
+                day_max: k.day_max,
+                lat_min: k.lat_min,
+                lat_max: k.lat_max,
+                lon_min: k.lon_min,
+                lon_max: k.lon_max,
+                name_key: k.name_key,
+                admin_key: k.admin_key,
+                coarse: k.coarse,
+            })
+            .collect();
+        let mut ids = Vec::new();
+        // Boxes: one search over their union when it is not much larger than the largest (the
+        // mentions of one cluster are usually of one place and a few days), else one each.
+        if let Some(union) = union_box(&keys) {
+            self.store.mentions_in_box(&union, &mut ids)?;
+        } else {
+            for k in &keys {
+                self.store.mentions_in_box(k, &mut ids)?;
+            }
+        }
+        // Names and units: one search per key over the union of its mentions' days.
+        let mut names: HashMap<u32, (i32, i32)> = HashMap::new();
+        let mut units: HashMap<u64, (i32, i32, bool)> = HashMap::new();
+        for k in &keys {
+            if k.name_key != 0 {
+                let days = names.entry(k.name_key).or_insert((k.day_min, k.day_max));
+                *days = (days.0.min(k.day_min), days.1.max(k.day_max));
+            }
+            if k.admin_key != 0 {
+                let unit = units
+                    .entry(k.admin_key)
+                    .or_insert((k.day_min, k.day_max, k.coarse));
+                *unit = (
+                    unit.0.min(k.day_min),
+                    unit.1.max(k.day_max),
+                    unit.2 || k.coarse,
+                );
+            }
+        }
+        for (name, (d0, d1)) in names {
+            self.store.mentions_named(name, d0, d1, &mut ids)?;
+        }
+        for (unit, (d0, d1, coarse)) in units {
+            self.store
+                .mentions_in_unit(unit, d0, d1, coarse, &mut ids)?;
+        }
+        ids.sort_unstable();
+        ids.dedup();
         let unknown: Vec<i64> = ids
             .iter()
             .copied()
@@ -372,10 +410,15 @@ impl vigil_link::Neighbourhood for Neighbourhood<'_> {
             self.seen.insert(id, (decode(id, &bytes)?, incident));
         }
         // The replay checks the pairs again; only candidates are copied out.
+        let config = self.config;
         Ok(ids
             .iter()
             .filter_map(|id| self.seen.get(id))
-            .filter(|(features, _)| vigil_link::is_candidate(mention, features, self.config))
+            .filter(|(features, _)| {
+                mentions
+                    .iter()
+                    .any(|m| vigil_link::is_candidate(m, features, config))
+            })
             .map(|(features, incident)| StoredFeatures {
                 features: features.clone(),
                 incident: *incident,
@@ -390,6 +433,29 @@ impl vigil_link::Neighbourhood for Neighbourhood<'_> {
             .map(|(id, bytes)| decode(id, &bytes))
             .collect()
     }
+}
+
+/// The union of several search boxes, when it is at most a little larger than the largest of
+/// them (half a degree, a week); `None` otherwise (or for none).
+fn union_box(keys: &[MentionKeys]) -> Option<MentionKeys> {
+    let first = *keys.first()?;
+    let mut union = first;
+    let (mut lat, mut lon, mut days) = (0.0f64, 0.0f64, 0);
+    for k in keys {
+        union.day_min = union.day_min.min(k.day_min);
+        union.day_max = union.day_max.max(k.day_max);
+        union.lat_min = union.lat_min.min(k.lat_min);
+        union.lat_max = union.lat_max.max(k.lat_max);
+        union.lon_min = union.lon_min.min(k.lon_min);
+        union.lon_max = union.lon_max.max(k.lon_max);
+        lat = lat.max(k.lat_max - k.lat_min);
+        lon = lon.max(k.lon_max - k.lon_min);
+        days = days.max(k.day_max - k.day_min);
+    }
+    (union.lat_max - union.lat_min <= lat + 0.5
+        && union.lon_max - union.lon_min <= lon + 0.5
+        && union.day_max - union.day_min <= days + 7)
+        .then_some(union)
 }
 
 /// Links every unlinked mention with what it touches.

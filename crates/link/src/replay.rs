@@ -58,9 +58,10 @@ pub struct StoredFeatures {
 /// What the replay asks of a store.
 pub trait Neighbourhood {
     type Error;
-    /// Stored mentions that may be candidates of `mention`: every mention `m` with
-    /// `is_candidate(mention, m)` must be among them (more is fine: the replay filters).
-    fn candidates(&mut self, mention: &Features) -> Result<Vec<StoredFeatures>, Self::Error>;
+    /// Stored mentions that may be candidates of any of `mentions` (a few mentions of one
+    /// cluster, or one): every mention `m` with `is_candidate(x, m)` for one of them must be
+    /// among them (more is fine: the replay filters).
+    fn candidates(&mut self, mentions: &[&Features]) -> Result<Vec<StoredFeatures>, Self::Error>;
     /// Every mention of a stored incident.
     fn members(&mut self, incident: i64) -> Result<Vec<Features>, Self::Error>;
 }
@@ -231,32 +232,46 @@ impl<N: Neighbourhood> State<'_, N> {
         }
     }
 
-    /// Queues every edge of mention `i` from the current point on.
-    fn search(&mut self, i: u32) -> Result<(), N::Error> {
-        if self.searched[i as usize] {
+    /// Queues every edge of the mentions `group` (those not searched yet) from the current
+    /// point on, through one search of the store.
+    fn search(&mut self, group: &[u32]) -> Result<(), N::Error> {
+        let group: Vec<u32> = group
+            .iter()
+            .copied()
+            .filter(|&i| !self.searched[i as usize])
+            .collect();
+        if group.is_empty() {
             return Ok(());
         }
-        self.searched[i as usize] = true;
-        self.report.searched += 1;
-        let found = self.store.candidates(&self.features[i as usize])?;
+        for &i in &group {
+            self.searched[i as usize] = true;
+        }
+        self.report.searched += group.len();
+        let mentions: Vec<&Features> = group.iter().map(|&i| &self.features[i as usize]).collect();
+        let found = self.store.candidates(&mentions)?;
         for c in found {
-            let Some(e) = edge_between(&self.features[i as usize], &c.features, self.config) else {
+            let edges: Vec<Ordered> = group
+                .iter()
+                .filter_map(|&i| edge_between(&self.features[i as usize], &c.features, self.config))
+                .collect();
+            if edges.is_empty() {
                 continue;
-            };
-            match (self.index.contains_key(&c.features.key), c.incident) {
-                (true, _) => {}
+            }
+            let fresh = match (self.index.contains_key(&c.features.key), c.incident) {
+                (true, _) => None,
                 (false, Some(incident)) => {
                     self.outside.insert(c.features.key, incident);
+                    None
                 }
                 // An unlinked mention not handed in as new: it is new all the same.
-                (false, None) => {
-                    let j = self.add(c.features, None);
-                    self.enqueue(e);
-                    self.search(j)?;
-                    continue;
-                }
+                (false, None) => Some(self.add(c.features, None)),
+            };
+            for e in edges {
+                self.enqueue(e);
             }
-            self.enqueue(e);
+            if let Some(j) = fresh {
+                self.search(&[j])?;
+            }
         }
         Ok(())
     }
@@ -264,10 +279,7 @@ impl<N: Neighbourhood> State<'_, N> {
     /// Searches every member of the cluster of root `r` not searched yet.
     fn search_cluster(&mut self, r: u32) -> Result<(), N::Error> {
         let members = self.now.members[r as usize].clone();
-        for m in members {
-            self.search(m)?;
-        }
-        Ok(())
+        self.search(&members)
     }
 
     /// Loads a stored incident and brings it to the current point: its internal edges before
@@ -411,7 +423,7 @@ pub fn replay<N: Neighbourhood>(
         }
     }
     for i in fresh {
-        state.search(i)?;
+        state.search(&[i])?;
     }
     while let Some(e) = state.queue.pop() {
         state.step(e)?;

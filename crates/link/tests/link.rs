@@ -504,7 +504,7 @@ struct Memory {
 
 impl Neighbourhood for Memory {
     type Error = std::convert::Infallible;
-    fn candidates(&mut self, _: &Features) -> Result<Vec<StoredFeatures>, Self::Error> {
+    fn candidates(&mut self, _: &[&Features]) -> Result<Vec<StoredFeatures>, Self::Error> {
         Ok(self
             .mentions
             .iter()

@@ -267,6 +267,27 @@ impl Store {
     /// side is an area, each with overlapping days. A superset: the caller filters.
     pub fn candidate_mentions(&self, keys: &MentionKeys) -> Result<Vec<i64>> {
         let mut ids = Vec::new();
+        self.mentions_in_box(keys, &mut ids)?;
+        if keys.name_key != 0 {
+            self.mentions_named(keys.name_key, keys.day_min, keys.day_max, &mut ids)?;
+        }
+        if keys.admin_key != 0 {
+            self.mentions_in_unit(
+                keys.admin_key,
+                keys.day_min,
+                keys.day_max,
+                keys.coarse,
+                &mut ids,
+            )?;
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// Adds to `ids` the mentions whose box (days, latitude, longitude) overlaps that of `keys`
+    /// (the box part of [`Store::candidate_mentions`]).
+    pub fn mentions_in_box(&self, keys: &MentionKeys, ids: &mut Vec<i64>) -> Result<()> {
         let mut by_box = self.conn.prepare_cached(
             "SELECT id FROM mentions_box
              WHERE day_min <= ?2 AND day_max >= ?1 AND lat_min <= ?4 AND lat_max >= ?3
@@ -287,51 +308,64 @@ impl Store {
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()?,
         );
+        Ok(())
+    }
+
+    /// Adds to `ids` the mentions with this name skeleton whose days meet `[day_min, day_max]`.
+    pub fn mentions_named(
+        &self,
+        name_key: u32,
+        day_min: i32,
+        day_max: i32,
+        ids: &mut Vec<i64>,
+    ) -> Result<()> {
         // A match has day_min <= our day_max and day_max >= our day_min. A short window
         // (SHORT_SPAN_DAYS or less) then starts at most that many days before ours: a bounded
         // range of the covering index. Longer windows are few and have indexes of their own.
-        if keys.name_key != 0 {
-            for sql in [
-                "SELECT id FROM mentions INDEXED BY mentions_name
+        for sql in [
+            "SELECT id FROM mentions INDEXED BY mentions_name
                  WHERE name_key = ?1 AND day_min <= ?3 AND day_min >= ?2 - 40 AND day_max >= ?2",
-                "SELECT id FROM mentions INDEXED BY mentions_name_long
+            "SELECT id FROM mentions INDEXED BY mentions_name_long
                  WHERE name_key = ?1 AND day_max - day_min > 40 AND day_max >= ?2 AND day_min <= ?3",
-            ] {
-                let mut by_name = self.conn.prepare_cached(sql)?;
-                for id in by_name.query_map(
-                    params![i64::from(keys.name_key), keys.day_min, keys.day_max],
-                    |row| row.get::<_, i64>(0),
-                )? {
-                    ids.push(id?);
-                }
+        ] {
+            let mut by_name = self.conn.prepare_cached(sql)?;
+            for id in by_name.query_map(params![i64::from(name_key), day_min, day_max], |row| {
+                row.get::<_, i64>(0)
+            })? {
+                ids.push(id?);
             }
         }
-        if keys.admin_key != 0 {
-            for sql in [
-                "SELECT id FROM mentions INDEXED BY mentions_admin
+        Ok(())
+    }
+
+    /// Adds to `ids` the mentions of this first-level unit whose days meet `[day_min,
+    /// day_max]`: all of them for an area (`coarse`), only the areas otherwise.
+    pub fn mentions_in_unit(
+        &self,
+        admin_key: u64,
+        day_min: i32,
+        day_max: i32,
+        coarse: bool,
+        ids: &mut Vec<i64>,
+    ) -> Result<()> {
+        for sql in [
+            "SELECT id FROM mentions INDEXED BY mentions_admin
                  WHERE admin_key = ?1 AND day_min <= ?3 AND day_min >= ?2 - 40 AND day_max >= ?2
                    AND (?4 OR coarse)",
-                "SELECT id FROM mentions INDEXED BY mentions_admin_long
+            "SELECT id FROM mentions INDEXED BY mentions_admin_long
                  WHERE admin_key = ?1 AND day_max - day_min > 40 AND day_max >= ?2 AND day_min <= ?3
                    AND (?4 OR coarse)",
-            ] {
-                let mut by_admin = self.conn.prepare_cached(sql)?;
-                for id in by_admin.query_map(
-                    params![
-                        keys.admin_key as i64,
-                        keys.day_min,
-                        keys.day_max,
-                        keys.coarse
-                    ],
-                    |row| row.get::<_, i64>(0),
-                )? {
-                    ids.push(id?);
-                }
+        ] {
+            let mut by_admin = self.conn.prepare_cached(sql)?;
+            for id in by_admin
+                .query_map(params![admin_key as i64, day_min, day_max, coarse], |row| {
+                    row.get::<_, i64>(0)
+                })?
+            {
+                ids.push(id?);
             }
         }
-        ids.sort_unstable();
-        ids.dedup();
-        Ok(ids)
+        Ok(())
     }
 
     /// `(id, features, incident)` of the given mentions (unknown ids are skipped; the incident
