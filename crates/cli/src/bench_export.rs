@@ -295,7 +295,6 @@ fn prepare_store(global: &Global, db: &Path, incidents: u64, seed: u64) -> Resul
             .map(|(i, incident)| NewIncident {
                 incident,
                 anchor: (next as i64) - (batch.len() - i) as i64,
-                component: (next as i64) - (batch.len() - i) as i64,
                 days: None,
                 dated: incident.date.is_known(),
                 members: &[],

@@ -562,14 +562,16 @@ pub fn run_incremental(global: &Global, args: &IncrementalArgs) -> Result<()> {
             );
             if !global.quiet {
                 eprintln!(
-                    "run {}: {} reports ({} mentions) stored and linked in {:.2} s, CPU {:.2} s ({} incidents written, {} replaced)",
+                    "run {}: {} reports ({} mentions) stored and linked in {:.2} s, CPU {:.2} s ({} incidents written, {} replaced, {} mentions replayed, {} searched)",
                     run + 1,
                     stored,
                     summary.mentions_linked,
                     s,
                     cpu,
                     summary.incidents_written,
-                    summary.incidents_removed
+                    summary.incidents_removed,
+                    summary.mentions_replayed,
+                    summary.mentions_searched
                 );
             }
             seconds.push(s);

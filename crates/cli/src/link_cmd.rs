@@ -1,13 +1,15 @@
 //! `vigil link`: link stored mentions into incidents, incrementally or by a full rebuild; and the
 //! linking engine `vigil ingest` runs after extraction.
 //!
-//! Incremental linking finds each unlinked mention's candidates through the store's indexes
-//! (box, name, administrative unit), re-links the components they touch together with the new
-//! mentions, replaces those components' incidents, and re-assigns waves around what changed.
-//! Because `vigil_link` clusters a component without looking outside it, the result is the one
-//! `vigil link --rebuild` gives (a test checks this).
+//! Incremental linking replays the clustering around the unlinked mentions
+//! ([`vigil_link::replay`]): it finds candidates through the store's indexes (box, name,
+//! administrative unit), loads the stored incidents a changed cluster meets, writes the clusters
+//! that are not stored incidents in place of those that are gone, and re-assigns waves around
+//! what changed. The replay takes the edges in the order a full clustering takes them, so the
+//! result is the one `vigil link --rebuild` gives (tests and `vigil bench link-incremental
+//! --check` compare them).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +18,7 @@ use std::time::Instant;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use serde::Serialize;
-use vigil_link::{Claimants, Config, Extent, Features, SourcedMention};
+use vigil_link::{Claimants, Config, Extent, Features, SourcedMention, StoredFeatures};
 use vigil_model::{EventType, ExtractedReport, Incident, Mention, PlacePrecision};
 use vigil_store::{
     IncidentExtent, MentionKeys, NewExtraction, NewIncident, NewMention, Replaced, Store,
@@ -52,7 +54,11 @@ pub struct LinkArgs {
 #[derive(Debug, Default, Serialize)]
 pub struct LinkSummary {
     pub mentions_linked: u64,
-    pub components: u64,
+    /// Mentions incremental linking loaded (the new ones and the members of the stored
+    /// incidents it replayed); every mention for a rebuild.
+    pub mentions_replayed: u64,
+    /// Mentions whose candidates incremental linking searched in the store.
+    pub mentions_searched: u64,
     pub incidents_written: u64,
     pub incidents_removed: u64,
     pub waves_assigned: u64,
@@ -272,77 +278,184 @@ fn sourced(m: StoredMention) -> SourcedMention {
     }
 }
 
-/// An assembled incident with its anchor mention, component, wave days, whether a report dated
-/// it, and its mentions.
-type Built = (Incident, i64, i64, Option<(i32, i32)>, bool, Vec<i64>);
+/// An assembled incident with its anchor mention, wave days, whether a report dated it, and its
+/// mentions.
+type Built = (Incident, i64, Option<(i32, i32)>, bool, Vec<i64>);
 
 /// Assembles the incidents of `clusters` (mention ids) and the bookkeeping the store keeps.
-fn assemble_clusters(
-    store: &Store,
-    clusters: &[(Vec<i64>, i64)],
-    config: &Config,
-) -> Result<Vec<Built>> {
+fn assemble_clusters(store: &Store, clusters: &[Vec<i64>], config: &Config) -> Result<Vec<Built>> {
     use rayon::prelude::*;
     let claimants = Claimants::bundled();
     // Reading is sequential (one connection); assembling runs on every core.
     let mut loaded = Vec::with_capacity(clusters.len());
-    for (ids, component) in clusters {
+    for ids in clusters {
         let stored: Vec<SourcedMention> = store
             .stored_mentions(ids)?
             .into_iter()
             .map(sourced)
             .collect();
         if !stored.is_empty() {
-            loaded.push((stored, ids, *component));
+            loaded.push((stored, ids));
         }
     }
     Ok(loaded
         .into_par_iter()
-        .map(|(stored, ids, component)| {
+        .map(|(stored, ids)| {
             let members: Vec<&SourcedMention> = stored.iter().collect();
             let incident = vigil_link::assemble(&members, claimants);
             let anchor = ids.iter().copied().min().unwrap_or(0);
             let extent = vigil_link::extent_of(&incident, anchor as u64, config);
-            (
-                incident,
-                anchor,
-                component,
-                extent.days,
-                extent.dated,
-                ids.clone(),
-            )
+            (incident, anchor, extent.days, extent.dated, ids.clone())
         })
         .collect())
 }
 
 /// Stores built incidents: all of a rebuild's, or (incrementally) in place of the incidents
-/// `remove`, moving the unchanged incidents `moved` to their new components.
+/// `remove`.
 fn write_incidents(
     store: &mut Store,
     remove: &[i64],
-    moved: &[(i64, i64)],
     built: &[Built],
     rebuild: bool,
 ) -> Result<Vec<String>> {
     let new: Vec<NewIncident<'_>> = built
         .iter()
-        .map(
-            |(incident, anchor, component, days, dated, members)| NewIncident {
-                incident,
-                anchor: *anchor,
-                component: *component,
-                days: *days,
-                dated: *dated,
-                members,
-            },
-        )
+        .map(|(incident, anchor, days, dated, members)| NewIncident {
+            incident,
+            anchor: *anchor,
+            days: *days,
+            dated: *dated,
+            members,
+        })
         .collect();
     if rebuild {
         store.insert_incidents(&new)?;
         Ok(Vec::new())
     } else {
-        Ok(store.replace_incidents(remove, moved, &new)?)
+        Ok(store.replace_incidents(remove, &new)?)
     }
+}
+
+/// The store as [`vigil_link::replay`] sees it: candidates through the search indexes, and the
+/// mentions of a stored incident. Decoded features are kept for the run.
+struct Neighbourhood<'s> {
+    store: &'s Store,
+    config: &'s Config,
+    seen: HashMap<i64, (Features, Option<i64>)>,
+}
+
+impl vigil_link::Neighbourhood for Neighbourhood<'_> {
+    type Error = anyhow::Error;
+
+    fn candidates(&mut self, mentions: &[&Features]) -> Result<Vec<StoredFeatures>> {
+        let keys: Vec<MentionKeys> = mentions
+            .iter()
+            .filter_map(|m| m.search_keys(self.config))
+            .map(|k| MentionKeys {
+                day_min: k.day_min,
+                day_max: k.day_max,
+                lat_min: k.lat_min,
+                lat_max: k.lat_max,
+                lon_min: k.lon_min,
+                lon_max: k.lon_max,
+                name_key: k.name_key,
+                admin_key: k.admin_key,
+                coarse: k.coarse,
+            })
+            .collect();
+        let mut ids = Vec::new();
+        // Boxes: one search over their union when it is not much larger than the largest (the
+        // mentions of one cluster are usually of one place and a few days), else one each.
+        if let Some(union) = union_box(&keys) {
+            self.store.mentions_in_box(&union, &mut ids)?;
+        } else {
+            for k in &keys {
+                self.store.mentions_in_box(k, &mut ids)?;
+            }
+        }
+        // Names and units: one search per key over the union of its mentions' days.
+        let mut names: HashMap<u32, (i32, i32)> = HashMap::new();
+        let mut units: HashMap<u64, (i32, i32, bool)> = HashMap::new();
+        for k in &keys {
+            if k.name_key != 0 {
+                let days = names.entry(k.name_key).or_insert((k.day_min, k.day_max));
+                *days = (days.0.min(k.day_min), days.1.max(k.day_max));
+            }
+            if k.admin_key != 0 {
+                let unit = units
+                    .entry(k.admin_key)
+                    .or_insert((k.day_min, k.day_max, k.coarse));
+                *unit = (
+                    unit.0.min(k.day_min),
+                    unit.1.max(k.day_max),
+                    unit.2 || k.coarse,
+                );
+            }
+        }
+        for (name, (d0, d1)) in names {
+            self.store.mentions_named(name, d0, d1, &mut ids)?;
+        }
+        for (unit, (d0, d1, coarse)) in units {
+            self.store
+                .mentions_in_unit(unit, d0, d1, coarse, &mut ids)?;
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let unknown: Vec<i64> = ids
+            .iter()
+            .copied()
+            .filter(|id| !self.seen.contains_key(id))
+            .collect();
+        for (id, bytes, incident) in self.store.mention_features(&unknown)? {
+            self.seen.insert(id, (decode(id, &bytes)?, incident));
+        }
+        // The replay checks the pairs again; only candidates are copied out.
+        let config = self.config;
+        Ok(ids
+            .iter()
+            .filter_map(|id| self.seen.get(id))
+            .filter(|(features, _)| {
+                mentions
+                    .iter()
+                    .any(|m| vigil_link::is_candidate(m, features, config))
+            })
+            .map(|(features, incident)| StoredFeatures {
+                features: features.clone(),
+                incident: *incident,
+            })
+            .collect())
+    }
+
+    fn members(&mut self, incident: i64) -> Result<Vec<Features>> {
+        self.store
+            .incident_member_features(incident)?
+            .into_iter()
+            .map(|(id, bytes)| decode(id, &bytes))
+            .collect()
+    }
+}
+
+/// The union of several search boxes, when it is at most a little larger than the largest of
+/// them (half a degree, a week); `None` otherwise (or for none).
+fn union_box(keys: &[MentionKeys]) -> Option<MentionKeys> {
+    let first = *keys.first()?;
+    let mut union = first;
+    let (mut lat, mut lon, mut days) = (0.0f64, 0.0f64, 0);
+    for k in keys {
+        union.day_min = union.day_min.min(k.day_min);
+        union.day_max = union.day_max.max(k.day_max);
+        union.lat_min = union.lat_min.min(k.lat_min);
+        union.lat_max = union.lat_max.max(k.lat_max);
+        union.lon_min = union.lon_min.min(k.lon_min);
+        union.lon_max = union.lon_max.max(k.lon_max);
+        lat = lat.max(k.lat_max - k.lat_min);
+        lon = lon.max(k.lon_max - k.lon_min);
+        days = days.max(k.day_max - k.day_min);
+    }
+    (union.lat_max - union.lat_min <= lat + 0.5
+        && union.lon_max - union.lon_min <= lon + 0.5
+        && union.day_max - union.day_min <= days + 7)
+        .then_some(union)
 }
 
 /// Links every unlinked mention with what it touches.
@@ -359,95 +472,24 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
         return Ok(summary);
     }
     summary.mentions_linked = unlinked.len() as u64;
-    // Components holding a candidate of a new mention.
-    let mut touched: BTreeSet<i64> = BTreeSet::new();
-    let mut seen: HashMap<i64, Option<(Features, Option<i64>)>> = HashMap::new();
-    for new in &unlinked {
-        let Some(k) = new.search_keys(config) else {
-            continue;
-        };
-        let keys = MentionKeys {
-            day_min: k.day_min,
-            day_max: k.day_max,
-            lat_min: k.lat_min,
-            lat_max: k.lat_max,
-            lon_min: k.lon_min,
-            lon_max: k.lon_max,
-            name_key: k.name_key,
-            admin_key: k.admin_key,
-            coarse: k.coarse,
-        };
-        let ids = store.candidate_mentions(&keys)?;
-        let unknown: Vec<i64> = ids
-            .iter()
-            .copied()
-            .filter(|id| !seen.contains_key(id))
-            .collect();
-        for (id, bytes, component) in store.mention_features(&unknown)? {
-            seen.insert(id, Some((decode(id, &bytes)?, component)));
-        }
-        for id in ids {
-            if let Some(Some((candidate, Some(component)))) = seen.get(&id)
-                && vigil_link::is_candidate(new, candidate, config)
-            {
-                touched.insert(*component);
-            }
-        }
-    }
-    let touched: Vec<i64> = touched.into_iter().collect();
-    let members = store.component_features(&touched)?;
-    // What each touched mention belongs to now, and how many mentions each incident has.
-    let mut was: Vec<Option<(i64, i64)>> = Vec::with_capacity(members.len() + unlinked.len());
-    let mut sizes: HashMap<i64, usize> = HashMap::new();
-    let mut features: Vec<Features> = Vec::with_capacity(members.len() + unlinked.len());
-    for m in members {
-        features.push(decode(m.id, &m.features)?);
-        was.push(m.incident.map(|i| (i, m.component)));
-        if let Some(i) = m.incident {
-            *sizes.entry(i).or_default() += 1;
-        }
-    }
-    was.resize(was.len() + unlinked.len(), None);
-    features.extend(unlinked);
-    let linking = vigil_link::link(&features, config);
-    summary.components = linking.component.iter().collect::<BTreeSet<_>>().len() as u64;
-    // A cluster made of exactly the mentions of one stored incident is that incident, unchanged
-    // (assembly depends on the mentions alone): it stays, moved to its new component if that
-    // changed. Every other stored incident of the touched components is replaced.
-    let mut clusters: Vec<(Vec<i64>, i64)> = Vec::new();
-    let mut kept: BTreeSet<i64> = BTreeSet::new();
-    let mut moved: Vec<(i64, i64)> = Vec::new();
-    for c in &linking.clusters {
-        let component = linking.component[c[0]] as i64;
-        let same = match was[c[0]] {
-            Some((incident, old_component))
-                if sizes.get(&incident) == Some(&c.len())
-                    && c.iter().all(|&i| was[i].map(|w| w.0) == Some(incident)) =>
-            {
-                Some((incident, old_component))
-            }
-            _ => None,
-        };
-        match same {
-            Some((incident, old_component)) => {
-                kept.insert(incident);
-                if old_component != component {
-                    moved.push((incident, component));
-                }
-            }
-            None => clusters.push((
-                c.iter().map(|&i| features[i].key as i64).collect(),
-                component,
-            )),
-        }
-    }
-    let remove: Vec<i64> = sizes
-        .keys()
-        .copied()
-        .filter(|i| !kept.contains(i))
+    let replayed = vigil_link::replay(
+        unlinked,
+        &mut Neighbourhood {
+            store,
+            config,
+            seen: HashMap::new(),
+        },
+        config,
+    )?;
+    summary.mentions_replayed = replayed.loaded as u64;
+    summary.mentions_searched = replayed.searched as u64;
+    let clusters: Vec<Vec<i64>> = replayed
+        .changed
+        .iter()
+        .map(|c| c.iter().map(|&k| k as i64).collect())
         .collect();
     let built = assemble_clusters(store, &clusters, config)?;
-    let removed = write_incidents(store, &remove, &moved, &built, false)?;
+    let removed = write_incidents(store, &replayed.removed, &built, false)?;
     summary.incidents_written = built.len() as u64;
     summary.written = built.iter().map(|b| b.0.id.clone()).collect();
     summary.incidents_removed = removed.len() as u64;
@@ -459,7 +501,7 @@ pub fn link_pending(store: &mut Store, config: &Config) -> Result<LinkSummary> {
     let slack = config.date_slack_days;
     let mut new_waves: Vec<Extent> = Vec::new();
     let mut wave_ranges = Vec::new();
-    for (incident, anchor, _, days, dated, _) in &built {
+    for (incident, anchor, days, dated, _) in &built {
         let stored = stored_extent(incident, *anchor, *days, *dated);
         if incident.aggregate {
             if let Some((w0, w1)) = *days {
@@ -617,18 +659,15 @@ pub fn rebuild(store: &mut Store, config: &Config) -> Result<LinkSummary> {
         Ok(())
     })?;
     summary.mentions_linked = features.len() as u64;
+    summary.mentions_replayed = features.len() as u64;
     let linking = vigil_link::link(&features, config);
-    summary.components = linking.component.iter().collect::<BTreeSet<_>>().len() as u64;
     for chunk in linking.clusters.chunks(2000) {
-        let clusters: Vec<(Vec<i64>, i64)> = chunk
+        let clusters: Vec<Vec<i64>> = chunk
             .iter()
-            .map(|c| {
-                let ids: Vec<i64> = c.iter().map(|&i| features[i].key as i64).collect();
-                (ids, linking.component[c[0]] as i64)
-            })
+            .map(|c| c.iter().map(|&i| features[i].key as i64).collect())
             .collect();
         let built = assemble_clusters(store, &clusters, config)?;
-        write_incidents(store, &[], &[], &built, true)?;
+        write_incidents(store, &[], &built, true)?;
         summary.incidents_written += built.len() as u64;
     }
     drop(features);

@@ -5,10 +5,11 @@
 //! - **No chaining**: every pair of mentions across the two clusters must be [compatible]: close
 //!   enough in days and place and scoring at least `Config::min_pair_score`.
 //!
-//! Pairs are taken in a fixed order (score, then the mentions' keys), so the result depends only
-//! on the mentions and their keys, never on the order they are given in. A *component* is a set
-//! of mentions joined by pairs above the threshold, merged or not: clustering one component needs
-//! nothing outside it, which is what makes incremental linking exact ([`crate::link`]).
+//! Pairs are taken in one total order (score, highest first, then the pair of keys), and each is
+//! scored with the smaller key first, so the result depends only on the mentions and their keys,
+//! never on the order they are given in. That order is what makes incremental linking exact:
+//! [`crate::replay`] walks the same order around what changed and reaches the clusters this
+//! function gives for every mention.
 //!
 //! [compatible]: crate::score
 
@@ -22,8 +23,6 @@ use crate::score::{compatible, score};
 pub struct Linking {
     /// Clusters of indexes into the input, each sorted by key, ordered by their first key.
     pub clusters: Vec<Vec<usize>>,
-    /// Per input mention: its component's id, the smallest key in the component.
-    pub component: Vec<u64>,
 }
 
 /// A scored candidate pair.
@@ -38,6 +37,11 @@ pub struct Edge {
 pub fn scored_edges(features: &[Features], config: &Config) -> Vec<Edge> {
     let mut edges = Vec::new();
     candidate_pairs(features, config, |a, b| {
+        let (a, b) = if features[a].key <= features[b].key {
+            (a, b)
+        } else {
+            (b, a)
+        };
         let s = score(&features[a], &features[b], config).total();
         if s >= config.threshold {
             edges.push(Edge { a, b, score: s });
@@ -80,23 +84,6 @@ pub fn cluster(features: &[Features], mut edges: Vec<Edge>, config: &Config) -> 
             .then_with(|| pair_keys(x).cmp(&pair_keys(y)))
     });
 
-    // Components: every edge joins.
-    let mut components = Sets::new(n);
-    for e in &edges {
-        let (x, y) = (components.find(e.a as u32), components.find(e.b as u32));
-        if x != y {
-            components.parent[x.max(y) as usize] = x.min(y);
-        }
-    }
-    let mut component_key = vec![u64::MAX; n];
-    for i in 0..n {
-        let root = components.find(i as u32) as usize;
-        component_key[root] = component_key[root].min(key(i));
-    }
-    let component: Vec<u64> = (0..n)
-        .map(|i| component_key[components.find(i as u32) as usize])
-        .collect();
-
     // Clusters: edges join when the constraints allow.
     let mut sets = Sets::new(n);
     let mut members: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
@@ -135,13 +122,10 @@ pub fn cluster(features: &[Features], mut edges: Vec<Edge>, config: &Config) -> 
         }
     }
     clusters.sort_unstable_by_key(|c| key(c[0]));
-    Linking {
-        clusters,
-        component,
-    }
+    Linking { clusters }
 }
 
-fn shares_any(a: &[u64], b: &[u64]) -> bool {
+pub(crate) fn shares_any(a: &[u64], b: &[u64]) -> bool {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     small.iter().any(|r| large.binary_search(r).is_ok())
 }
@@ -150,7 +134,7 @@ fn shares_any(a: &[u64], b: &[u64]) -> bool {
 /// for each cluster.
 const MAX_CHECKED: usize = 48;
 
-fn all_compatible(features: &[Features], x: &[u32], y: &[u32], config: &Config) -> bool {
+pub(crate) fn all_compatible(features: &[Features], x: &[u32], y: &[u32], config: &Config) -> bool {
     let pick = |set: &[u32]| -> Vec<u32> {
         if set.len() <= MAX_CHECKED {
             return set.to_vec();

@@ -20,10 +20,12 @@
 //! [`waves`] relates local incidents to the wider aggregate incidents that cover them.
 //!
 //! **Incremental linking is exact.** Everything is a function of the mentions and their keys,
-//! never of input order, and a *component* (mentions joined by pairs above the threshold) can be
-//! clustered without anything outside it. A store finds a new mention's candidates through
-//! [`Features::search_keys`], re-links the components they touch with [`link`], and gets the
-//! incidents a full rebuild would give.
+//! never of input order: clustering takes the pairs in one total order. [`replay`] walks that
+//! order around what changed: it keeps the stored (old) linking's state of the incidents it
+//! loads beside the new state, follows the edges of the clusters whose state may differ (found
+//! through the store's search indexes, [`Features::search_keys`]), and loads an incident only
+//! when such a cluster meets it. Its result is the one [`cluster`] of every mention gives, at a
+//! cost that follows what changed, not the size of the store.
 //!
 //! The crate does no I/O: callers hand it mentions and take incidents back.
 //!
@@ -67,6 +69,7 @@ pub mod claimants;
 pub mod cluster;
 pub mod features;
 pub mod reconcile;
+pub mod replay;
 pub mod score;
 pub mod waves;
 
@@ -79,6 +82,7 @@ pub use claimants::{ClaimantKind, Claimants, Resolved};
 pub use cluster::{Edge, Linking, cluster, scored_edges};
 pub use features::{Day, Features, SearchKeys, date_of, day_number, stable_hash};
 pub use reconcile::{claim_range, reconcile};
+pub use replay::{Neighbourhood, Replay, StoredFeatures, replay};
 pub use score::{ScoreParts, is_candidate, score};
 pub use waves::{Extent, assign_waves, covers};
 

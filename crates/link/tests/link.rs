@@ -350,19 +350,32 @@ const TOWNS: &[(&str, f64, f64, &str)] = &[
 /// Mentions of `incidents` incidents in a small area and a few weeks, each told by 1 to 4
 /// reports with noise in spelling, date and toll; some areas and undated mentions among them.
 fn synthetic(seed: u64, incidents: usize) -> Vec<SourcedMention> {
+    synthetic_in(seed, incidents, TOWNS.len(), 30, 3, 4)
+}
+
+/// [`synthetic`] over the first `towns` towns, `days` days, `subs` sub-event types and up to
+/// `reports` reports per incident (few towns and days make large clusters).
+fn synthetic_in(
+    seed: u64,
+    incidents: usize,
+    towns: usize,
+    days: u64,
+    subs: u64,
+    reports: u64,
+) -> Vec<SourcedMention> {
     let mut rng = Rng(seed);
     let mut out = Vec::new();
     let mut report = 0;
     for _ in 0..incidents {
-        let (town, lat, lon, admin1) = TOWNS[rng.below(TOWNS.len() as u64) as usize];
-        let day = date("2025-03-01") + jiff::Span::new().days(rng.below(30) as i64);
+        let (town, lat, lon, admin1) = TOWNS[rng.below(towns as u64) as usize];
+        let day = date("2025-03-01") + jiff::Span::new().days(rng.below(days) as i64);
         let sub = [
             SubEventType::Attack,
             SubEventType::AirDroneStrike,
             SubEventType::ArmedClash,
-        ][rng.below(3) as usize];
+        ][rng.below(subs) as usize];
         let killed = 1 + rng.below(40);
-        for _ in 0..1 + rng.below(4) {
+        for _ in 0..1 + rng.below(reports) {
             report += 1;
             let coarse = rng.below(10) == 0;
             let undated = rng.below(10) == 0;
@@ -482,64 +495,158 @@ fn search_keys_find_every_candidate() {
     }
 }
 
-#[test]
-fn incremental_linking_equals_a_rebuild() {
-    let config = Config::default();
-    let mentions = synthetic(11, 200);
-    let features: Vec<Features> = mentions.iter().map(|m| features_of(m, &config)).collect();
-    let full = link(&features, &config);
-    let clusters_by_key = |linking: &Linking, f: &[Features]| -> BTreeSet<Vec<u64>> {
-        linking
-            .clusters
-            .iter()
-            .map(|c| c.iter().map(|&i| f[i].key).collect())
-            .collect()
-    };
-    let expected = clusters_by_key(&full, &features);
+/// A store in memory for [`replay`]: every mention is a candidate (the replay filters).
+struct Memory {
+    mentions: Vec<Features>,
+    incident: HashMap<u64, i64>,
+    members: HashMap<i64, Vec<Features>>,
+}
 
-    // Old mentions first, then new ones in batches, each re-linking only what it touches.
-    let split = features.len() * 2 / 3;
-    let mut state: Vec<Features> = features[..split].to_vec();
-    let mut linking = link(&state, &config);
-    for batch in features[split..].chunks(25) {
-        // Components the batch touches: those holding a candidate of a new mention.
-        let mut touched: BTreeSet<u64> = BTreeSet::new();
-        for new in batch {
-            for (i, old) in state.iter().enumerate() {
-                if is_candidate(new, old, &config) {
-                    touched.insert(linking.component[i]);
-                }
+impl Neighbourhood for Memory {
+    type Error = std::convert::Infallible;
+    fn candidates(&mut self, _: &[&Features]) -> Result<Vec<StoredFeatures>, Self::Error> {
+        Ok(self
+            .mentions
+            .iter()
+            .map(|f| StoredFeatures {
+                features: f.clone(),
+                incident: self.incident.get(&f.key).copied(),
+            })
+            .collect())
+    }
+    fn members(&mut self, incident: i64) -> Result<Vec<Features>, Self::Error> {
+        Ok(self.members[&incident].clone())
+    }
+}
+
+fn clusters_by_key(linking: &Linking, features: &[Features]) -> BTreeSet<Vec<u64>> {
+    linking
+        .clusters
+        .iter()
+        .map(|c| c.iter().map(|&i| features[i].key).collect())
+        .collect()
+}
+
+/// Rounds of changes to a store linked by `cluster`: some mentions removed (their incidents'
+/// other mentions handed back unlinked, as the store does on re-extraction), others added; after
+/// each round the replay's incidents must be exactly those of linking everything again.
+fn replay_equals_a_rebuild(
+    mentions: &[SourcedMention],
+    seed: u64,
+    rounds: usize,
+) -> (usize, usize) {
+    let config = Config::default();
+    let mut rng = Rng(seed);
+    let all: Vec<Features> = mentions.iter().map(|m| features_of(m, &config)).collect();
+    // Pairs are symmetric, as the store's searches assume.
+    for a in all.iter().take(60) {
+        for b in all.iter().take(60) {
+            assert_eq!(is_candidate(a, b, &config), is_candidate(b, a, &config));
+        }
+    }
+    let mut stored: Vec<Features> = Vec::new();
+    let mut waiting: Vec<Features> = all.clone();
+    // Start from a third of the mentions, linked in full.
+    let mut start = Vec::new();
+    waiting.retain(|f| {
+        if rng.below(3) == 0 {
+            start.push(f.clone());
+            false
+        } else {
+            true
+        }
+    });
+    stored.extend(start);
+    let mut incidents: BTreeSet<Vec<u64>> = clusters_by_key(&link(&stored, &config), &stored);
+    let mut next_key = all.iter().map(|f| f.key).max().unwrap_or(0) + 1;
+    let (mut largest, mut replayed) = (0, 0);
+    for _ in 0..rounds {
+        // Remove a few stored mentions (a report extracted again); some come back with new keys.
+        let mut removed: BTreeSet<u64> = BTreeSet::new();
+        for f in &stored {
+            if rng.below(25) == 0 {
+                removed.insert(f.key);
             }
         }
-        let (affected, kept): (Vec<usize>, Vec<usize>) =
-            (0..state.len()).partition(|&i| touched.contains(&linking.component[i]));
-        let mut subset: Vec<Features> = affected.iter().map(|&i| state[i].clone()).collect();
-        subset.extend(batch.iter().cloned());
-        let relinked = link(&subset, &config);
-        // New state: untouched mentions with their clusters, then the re-linked ones.
-        let mut clusters: Vec<Vec<u64>> = linking
-            .clusters
+        let mut new: Vec<Features> = Vec::new();
+        for f in stored.iter().filter(|f| removed.contains(&f.key)) {
+            if rng.below(2) == 0 {
+                let mut again = f.clone();
+                again.key = next_key;
+                next_key += 1;
+                new.push(again);
+            }
+        }
+        let take = 1 + rng.below(waiting.len().max(1) as u64 / 3 + 1) as usize;
+        for _ in 0..take.min(waiting.len()) {
+            let i = rng.below(waiting.len() as u64) as usize;
+            new.push(waiting.swap_remove(i));
+        }
+        stored.retain(|f| !removed.contains(&f.key));
+        let by_key: HashMap<u64, Features> = stored.iter().map(|f| (f.key, f.clone())).collect();
+        // The store: incidents that lost a mention go, their other mentions wait unlinked.
+        let mut memory = Memory {
+            mentions: Vec::new(),
+            incident: HashMap::new(),
+            members: HashMap::new(),
+        };
+        let mut unlinked = new.clone();
+        let mut kept_before = BTreeSet::new();
+        for (n, incident) in incidents.iter().enumerate() {
+            if incident.iter().any(|k| removed.contains(k)) {
+                unlinked.extend(incident.iter().filter_map(|k| by_key.get(k).cloned()));
+                continue;
+            }
+            let n = n as i64;
+            for k in incident {
+                memory.incident.insert(*k, n);
+            }
+            memory
+                .members
+                .insert(n, incident.iter().map(|k| by_key[k].clone()).collect());
+            kept_before.insert(n);
+        }
+        stored.extend(new);
+        memory.mentions = stored.clone();
+        let result = replay(unlinked, &mut memory, &config).unwrap();
+        replayed += result.loaded;
+        let by_number: Vec<&Vec<u64>> = incidents.iter().collect();
+        let mut after: BTreeSet<Vec<u64>> = kept_before
             .iter()
-            .filter(|c| !touched.contains(&linking.component[c[0]]))
-            .map(|c| c.iter().map(|&i| state[i].key).collect())
+            .filter(|n| result.removed.binary_search(n).is_err())
+            .map(|&n| by_number[n as usize].clone())
             .collect();
-        clusters.extend(
-            relinked
-                .clusters
-                .iter()
-                .map(|c| c.iter().map(|&i| subset[i].key).collect()),
-        );
-        let mut next: Vec<Features> = kept.iter().map(|&i| state[i].clone()).collect();
-        next.extend(subset);
-        state = next;
-        linking = link(&state, &config);
+        after.extend(result.changed.iter().cloned());
+        let expected = clusters_by_key(&link(&stored, &config), &stored);
         assert_eq!(
-            clusters.into_iter().collect::<BTreeSet<_>>(),
-            clusters_by_key(&linking, &state),
-            "re-linking the touched components differs from linking everything"
+            after, expected,
+            "seed {seed}: the replay differs from linking everything"
         );
+        largest = largest.max(expected.iter().map(Vec::len).max().unwrap_or(0));
+        incidents = after;
     }
-    assert_eq!(clusters_by_key(&linking, &state), expected);
+    (largest, replayed)
+}
+
+#[test]
+fn incremental_replay_equals_a_rebuild() {
+    // Mentions of several towns over a month, added and removed in rounds.
+    for seed in 1..=40 {
+        let mentions = synthetic(seed, 90);
+        replay_equals_a_rebuild(&mentions, seed, 6);
+    }
+}
+
+#[test]
+fn incremental_replay_equals_a_rebuild_with_clusters_beyond_the_checked_members() {
+    // One or two towns over three days, one event type: clusters of more than 48 mentions,
+    // whose compatibility checks see only their first 48 members by key.
+    let mut largest = 0;
+    for seed in 1..=8 {
+        let mentions = synthetic_in(100 + seed, 60, 1 + (seed as usize % 2), 3, 1, 4);
+        largest = largest.max(replay_equals_a_rebuild(&mentions, seed, 5).0);
+    }
+    assert!(largest > 48, "largest cluster {largest}");
 }
 
 #[test]

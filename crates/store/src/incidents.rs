@@ -4,7 +4,11 @@
 //!
 //! The store knows nothing of how linking decides: it keeps the encoded features and search
 //! keys the caller computes (`vigil_link`), and answers the questions linking asks ("which
-//! mentions have a box overlapping this one?", "which mentions are in these components?").
+//! mentions have a box overlapping this one?", "which mentions make up this incident?").
+//!
+//! The `component` columns (of mentions and incidents) date from when incremental linking
+//! re-linked whole components; linking now writes the incident's anchor mention there, and a
+//! mention with no `component` is one waiting to be linked.
 
 use std::collections::HashMap;
 
@@ -51,18 +55,7 @@ pub struct MentionKeys {
     pub coarse: bool,
 }
 
-/// A linked mention as incremental linking reads it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ComponentMember {
-    pub id: i64,
-    /// `vigil_link::Features::encode` of the mention.
-    pub features: Vec<u8>,
-    pub component: i64,
-    /// The incident's row id.
-    pub incident: Option<i64>,
-}
-
-/// A mention's id, encoded linking features and component (when linked).
+/// A mention's id, encoded linking features and incident row id (when linked).
 pub type FeatureRow = (i64, Vec<u8>, Option<i64>);
 
 /// What [`Store::replace_mentions`] did.
@@ -70,9 +63,9 @@ pub type FeatureRow = (i64, Vec<u8>, Option<i64>);
 pub struct Replaced {
     /// Ids of the stored mentions, in the order given.
     pub inserted: Vec<i64>,
-    /// Components the report's earlier mentions belonged to, and those of the parts of waves
-    /// among their incidents: they must be linked again.
-    pub stale_components: Vec<i64>,
+    /// Incidents (row ids) removed because they held the report's earlier mentions, and the
+    /// parts of waves among them: their other mentions wait to be linked again.
+    pub stale_incidents: Vec<i64>,
 }
 
 /// A mention as read back, with its report.
@@ -104,9 +97,8 @@ pub struct PendingReport {
 #[derive(Debug, Clone)]
 pub struct NewIncident<'a> {
     pub incident: &'a Incident,
-    /// The anchor mention's id.
+    /// The anchor mention's id (also written to the legacy `component` column).
     pub anchor: i64,
-    pub component: i64,
     /// Days for wave assignment (`vigil_link::Extent::days`) and whether a report dated it.
     pub days: Option<(i32, i32)>,
     pub dated: bool,
@@ -275,6 +267,27 @@ impl Store {
     /// side is an area, each with overlapping days. A superset: the caller filters.
     pub fn candidate_mentions(&self, keys: &MentionKeys) -> Result<Vec<i64>> {
         let mut ids = Vec::new();
+        self.mentions_in_box(keys, &mut ids)?;
+        if keys.name_key != 0 {
+            self.mentions_named(keys.name_key, keys.day_min, keys.day_max, &mut ids)?;
+        }
+        if keys.admin_key != 0 {
+            self.mentions_in_unit(
+                keys.admin_key,
+                keys.day_min,
+                keys.day_max,
+                keys.coarse,
+                &mut ids,
+            )?;
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        Ok(ids)
+    }
+
+    /// Adds to `ids` the mentions whose box (days, latitude, longitude) overlaps that of `keys`
+    /// (the box part of [`Store::candidate_mentions`]).
+    pub fn mentions_in_box(&self, keys: &MentionKeys, ids: &mut Vec<i64>) -> Result<()> {
         let mut by_box = self.conn.prepare_cached(
             "SELECT id FROM mentions_box
              WHERE day_min <= ?2 AND day_max >= ?1 AND lat_min <= ?4 AND lat_max >= ?3
@@ -295,59 +308,73 @@ impl Store {
                 )?
                 .collect::<rusqlite::Result<Vec<_>>>()?,
         );
+        Ok(())
+    }
+
+    /// Adds to `ids` the mentions with this name skeleton whose days meet `[day_min, day_max]`.
+    pub fn mentions_named(
+        &self,
+        name_key: u32,
+        day_min: i32,
+        day_max: i32,
+        ids: &mut Vec<i64>,
+    ) -> Result<()> {
         // A match has day_min <= our day_max and day_max >= our day_min. A short window
         // (SHORT_SPAN_DAYS or less) then starts at most that many days before ours: a bounded
         // range of the covering index. Longer windows are few and have indexes of their own.
-        if keys.name_key != 0 {
-            for sql in [
-                "SELECT id FROM mentions INDEXED BY mentions_name
+        for sql in [
+            "SELECT id FROM mentions INDEXED BY mentions_name
                  WHERE name_key = ?1 AND day_min <= ?3 AND day_min >= ?2 - 40 AND day_max >= ?2",
-                "SELECT id FROM mentions INDEXED BY mentions_name_long
+            "SELECT id FROM mentions INDEXED BY mentions_name_long
                  WHERE name_key = ?1 AND day_max - day_min > 40 AND day_max >= ?2 AND day_min <= ?3",
-            ] {
-                let mut by_name = self.conn.prepare_cached(sql)?;
-                for id in by_name.query_map(
-                    params![i64::from(keys.name_key), keys.day_min, keys.day_max],
-                    |row| row.get::<_, i64>(0),
-                )? {
-                    ids.push(id?);
-                }
+        ] {
+            let mut by_name = self.conn.prepare_cached(sql)?;
+            for id in by_name.query_map(params![i64::from(name_key), day_min, day_max], |row| {
+                row.get::<_, i64>(0)
+            })? {
+                ids.push(id?);
             }
         }
-        if keys.admin_key != 0 {
-            for sql in [
-                "SELECT id FROM mentions INDEXED BY mentions_admin
-                 WHERE admin_key = ?1 AND day_min <= ?3 AND day_min >= ?2 - 40 AND day_max >= ?2
-                   AND (?4 OR coarse)",
-                "SELECT id FROM mentions INDEXED BY mentions_admin_long
-                 WHERE admin_key = ?1 AND day_max - day_min > 40 AND day_max >= ?2 AND day_min <= ?3
-                   AND (?4 OR coarse)",
-            ] {
-                let mut by_admin = self.conn.prepare_cached(sql)?;
-                for id in by_admin.query_map(
-                    params![
-                        keys.admin_key as i64,
-                        keys.day_min,
-                        keys.day_max,
-                        keys.coarse
-                    ],
-                    |row| row.get::<_, i64>(0),
-                )? {
-                    ids.push(id?);
-                }
-            }
-        }
-        ids.sort_unstable();
-        ids.dedup();
-        Ok(ids)
+        Ok(())
     }
 
-    /// `(id, features, component)` of the given mentions (unknown ids are skipped).
+    /// Adds to `ids` the mentions of this first-level unit whose days meet `[day_min,
+    /// day_max]`: all of them for an area (`coarse`), only the areas otherwise.
+    pub fn mentions_in_unit(
+        &self,
+        admin_key: u64,
+        day_min: i32,
+        day_max: i32,
+        coarse: bool,
+        ids: &mut Vec<i64>,
+    ) -> Result<()> {
+        for sql in [
+            "SELECT id FROM mentions INDEXED BY mentions_admin
+                 WHERE admin_key = ?1 AND day_min <= ?3 AND day_min >= ?2 - 40 AND day_max >= ?2
+                   AND (?4 OR coarse)",
+            "SELECT id FROM mentions INDEXED BY mentions_admin_long
+                 WHERE admin_key = ?1 AND day_max - day_min > 40 AND day_max >= ?2 AND day_min <= ?3
+                   AND (?4 OR coarse)",
+        ] {
+            let mut by_admin = self.conn.prepare_cached(sql)?;
+            for id in by_admin
+                .query_map(params![admin_key as i64, day_min, day_max, coarse], |row| {
+                    row.get::<_, i64>(0)
+                })?
+            {
+                ids.push(id?);
+            }
+        }
+        Ok(())
+    }
+
+    /// `(id, features, incident)` of the given mentions (unknown ids are skipped; the incident
+    /// is `None` for a mention waiting to be linked).
     pub fn mention_features(&self, ids: &[i64]) -> Result<Vec<FeatureRow>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in in_lists(ids) {
             let mut statement = self.conn.prepare_cached(&format!(
-                "SELECT id, features, component FROM mentions WHERE id IN ({})",
+                "SELECT id, features, incident_id FROM mentions WHERE id IN ({})",
                 placeholders(chunk.len())
             ))?;
             let rows = statement.query_map(rusqlite::params_from_iter(&chunk), |row| {
@@ -360,27 +387,15 @@ impl Store {
         Ok(out)
     }
 
-    /// Every mention in the given components, with its features and incident.
-    pub fn component_features(&self, components: &[i64]) -> Result<Vec<ComponentMember>> {
-        let mut out = Vec::new();
-        for chunk in in_lists(components) {
-            let mut statement = self.conn.prepare_cached(&format!(
-                "SELECT id, features, component, incident_id FROM mentions WHERE component IN ({})",
-                placeholders(chunk.len())
-            ))?;
-            let rows = statement.query_map(rusqlite::params_from_iter(&chunk), |row| {
-                Ok(ComponentMember {
-                    id: row.get(0)?,
-                    features: row.get(1)?,
-                    component: row.get(2)?,
-                    incident: row.get(3)?,
-                })
-            })?;
-            for row in rows {
-                out.push(row?);
-            }
-        }
-        Ok(out)
+    /// `(id, features)` of every mention of an incident (row id).
+    pub fn incident_member_features(&self, incident: i64) -> Result<Vec<(i64, Vec<u8>)>> {
+        let mut statement = self.conn.prepare_cached(
+            "SELECT id, features FROM mentions INDEXED BY mentions_incident WHERE incident_id = ?1",
+        )?;
+        let rows = statement
+            .query_map([incident], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     /// `(id, features)` of mentions not yet linked.
@@ -460,14 +475,12 @@ impl Store {
     }
 
     /// Writes what incremental linking changed, in one transaction: removes the incidents
-    /// `remove` (row ids) and any incident a member of the new ones still belongs to, moves the
-    /// unchanged incidents `moved` (`(row id, component)`) to their new component, stores the
-    /// new incidents and records each mention's component and incident. Returns the uids of the
-    /// incidents removed.
+    /// `remove` (row ids) and any incident a member of the new ones still belongs to, stores the
+    /// new incidents and records each mention's incident. Returns the uids of the incidents
+    /// removed.
     pub fn replace_incidents(
         &mut self,
         remove: &[i64],
-        moved: &[(i64, i64)],
         incidents: &[NewIncident<'_>],
     ) -> Result<Vec<String>> {
         let tx = self.conn.transaction()?;
@@ -480,16 +493,6 @@ impl Store {
                 remove,
                 &mut doomed,
             )?;
-            {
-                let mut incident =
-                    tx.prepare_cached("UPDATE incidents SET component = ?2 WHERE id = ?1")?;
-                let mut members =
-                    tx.prepare_cached("UPDATE mentions SET component = ?2 WHERE incident_id = ?1")?;
-                for (id, component) in moved {
-                    incident.execute(params![id, component])?;
-                    members.execute(params![id, component])?;
-                }
-            }
             let members: Vec<i64> = incidents
                 .iter()
                 .flat_map(|i| i.members.iter().copied())
@@ -824,40 +827,39 @@ fn replace_mentions_in(tx: &rusqlite::Transaction<'_>, e: &NewExtraction<'_>) ->
     let mut replaced = Replaced::default();
     {
         let mut stale = tx.prepare_cached(
-            "SELECT DISTINCT component FROM mentions WHERE report_id = ?1 AND component IS NOT NULL",
+            "SELECT DISTINCT incident_id FROM mentions WHERE report_id = ?1 AND incident_id IS NOT NULL",
         )?;
-        replaced.stale_components = stale
+        replaced.stale_incidents = stale
             .query_map([report_id], |row| row.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         // The parts of a wave that goes are linked again too, so that linking decides their
         // wave afresh (without this, finding them would take a scan of every part).
         let mut parts = tx.prepare_cached(
-            "SELECT DISTINCT p.component FROM incidents w
+            "SELECT p.id FROM incidents w
              JOIN incidents p INDEXED BY incidents_part_of ON p.part_of = w.uid
-             WHERE w.component = ?1 AND w.aggregate = 1 AND p.part_of IS NOT NULL",
+             WHERE w.id = ?1 AND w.aggregate = 1 AND p.part_of IS NOT NULL",
         )?;
         let mut of_parts = Vec::new();
-        for c in &replaced.stale_components {
-            for row in parts.query_map([c], |row| row.get::<_, i64>(0))? {
+        for i in &replaced.stale_incidents {
+            for row in parts.query_map([i], |row| row.get::<_, i64>(0))? {
                 of_parts.push(row?);
             }
         }
-        replaced.stale_components.extend(of_parts);
-        replaced.stale_components.sort_unstable();
-        replaced.stale_components.dedup();
+        replaced.stale_incidents.extend(of_parts);
+        replaced.stale_incidents.sort_unstable();
+        replaced.stale_incidents.dedup();
         tx.prepare_cached("DELETE FROM mentions WHERE report_id = ?1")?
             .execute([report_id])?;
         // The incidents those mentions were part of are gone; their other mentions wait to be
-        // linked again.
+        // linked again (incremental linking treats them as new).
         {
-            let mut drop_incidents =
-                tx.prepare_cached("DELETE FROM incidents WHERE component = ?1")?;
             let mut unlink = tx.prepare_cached(
-                "UPDATE mentions SET component = NULL, incident_id = NULL WHERE component = ?1",
+                "UPDATE mentions SET component = NULL, incident_id = NULL WHERE incident_id = ?1",
             )?;
-            for c in &replaced.stale_components {
-                drop_incidents.execute([c])?;
-                unlink.execute([c])?;
+            let mut drop_incident = tx.prepare_cached("DELETE FROM incidents WHERE id = ?1")?;
+            for i in &replaced.stale_incidents {
+                unlink.execute([i])?;
+                drop_incident.execute([i])?;
             }
         }
         let mut insert = tx.prepare_cached(
@@ -968,7 +970,7 @@ fn insert_incidents(tx: &rusqlite::Transaction<'_>, incidents: &[NewIncident<'_>
         insert.execute(params![
             i.id,
             new.anchor,
-            new.component,
+            new.anchor,
             i.event_type.code(),
             i.sub_event_type.code(),
             i.date.start.map(|d| d.to_string()),
@@ -1003,7 +1005,7 @@ fn insert_incidents(tx: &rusqlite::Transaction<'_>, incidents: &[NewIncident<'_>
             flag.execute(params![id, f.code, f.detail])?;
         }
         for m in new.members {
-            member.execute(params![m, new.component, id])?;
+            member.execute(params![m, new.anchor, id])?;
         }
     }
     Ok(())

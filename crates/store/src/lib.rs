@@ -46,8 +46,8 @@ use std::path::Path;
 use rusqlite::Connection;
 
 pub use incidents::{
-    ComponentMember, IncidentExtent, IncidentFilter, LinkStats, MentionKeys, NewExtraction,
-    NewIncident, NewMention, PendingReport, Replaced, SHORT_SPAN_DAYS, StoredMention, parse_day,
+    IncidentExtent, IncidentFilter, LinkStats, MentionKeys, NewExtraction, NewIncident, NewMention,
+    PendingReport, Replaced, SHORT_SPAN_DAYS, StoredMention, parse_day,
 };
 pub use insert::{Inserted, RunRecord};
 pub use query::{ListQuery, ReportSummary, SearchHit, SearchQuery, Stats};

@@ -786,6 +786,109 @@ mod link_search {
             .inserted
     }
 
+    fn incident(uid: &str, aggregate: bool) -> vigil_model::Incident {
+        vigil_model::Incident {
+            id: uid.into(),
+            event_type: EventType::Battles,
+            sub_event_type: SubEventType::ArmedClash,
+            date: DateRange::unknown(),
+            place: None,
+            actors: Vec::new(),
+            victims: Victims::Unknown,
+            victim_identity: None,
+            figures: Default::default(),
+            historical: false,
+            aggregate,
+            reports: Vec::new(),
+            part_of: None,
+            flags: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn re_extraction_removes_the_incidents_that_held_the_report_and_unlinks_their_mentions() {
+        use vigil_store::NewIncident;
+        let mut store = Store::open_in_memory().unwrap();
+        let k = keys(100, 100, 0, 0, false);
+        let a = stored(&mut store, "a", &[k, k]);
+        let b = stored(&mut store, "b", &[k]);
+        let c = stored(&mut store, "c", &[k, k]);
+        // Incidents: a wave of a[0] and b[0]; its part, c[0]; and c[1] alone.
+        let (wave, part, alone) = (
+            incident("aaaa0001", true),
+            incident("aaaa0002", false),
+            incident("aaaa0003", false),
+        );
+        let wave_members = [a[0], b[0]];
+        let part_members = [c[0]];
+        let alone_members = [c[1]];
+        store
+            .insert_incidents(&[
+                NewIncident {
+                    incident: &wave,
+                    anchor: a[0],
+                    days: None,
+                    dated: false,
+                    members: &wave_members,
+                },
+                NewIncident {
+                    incident: &part,
+                    anchor: c[0],
+                    days: None,
+                    dated: false,
+                    members: &part_members,
+                },
+                NewIncident {
+                    incident: &alone,
+                    anchor: c[1],
+                    days: None,
+                    dated: false,
+                    members: &alone_members,
+                },
+            ])
+            .unwrap();
+        store
+            .set_part_of(&[("aaaa0002".into(), Some("aaaa0001".into()))])
+            .unwrap();
+        assert_eq!(store.link_stats().unwrap().unlinked_mentions, 1); // a[1]
+        // Report a extracted again (one mention now): the wave goes and so does its part; their
+        // other mentions wait to be linked, the untouched incident stays.
+        let outcome = store.list(&Default::default()).unwrap();
+        let id_a = outcome.iter().find(|r| r.source == "a").unwrap().id;
+        let m = mention();
+        let replaced = store
+            .replace_mentions(
+                id_a,
+                "test",
+                AT,
+                &[NewMention {
+                    mention: &m,
+                    features: vec![1],
+                    keys: Some(k),
+                }],
+                &serde_json::json!([]),
+            )
+            .unwrap();
+        assert_eq!(replaced.stale_incidents.len(), 2);
+        let unlinked: Vec<i64> = store
+            .unlinked_features()
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(unlinked, vec![b[0], c[0], replaced.inserted[0]]);
+        assert!(store.incident("aaaa0001").unwrap().is_none());
+        assert!(store.incident("aaaa0002").unwrap().is_none());
+        assert!(store.incident("aaaa0003").unwrap().is_some());
+        let rows = store.mention_features(&[c[1], b[0]]).unwrap();
+        assert!(rows.iter().any(|r| r.0 == c[1] && r.2.is_some()));
+        assert!(rows.iter().any(|r| r.0 == b[0] && r.2.is_none()));
+        let members = store
+            .incident_member_features(rows.iter().find(|r| r.0 == c[1]).unwrap().2.unwrap())
+            .unwrap();
+        assert_eq!(members.len(), 1);
+    }
+
     #[test]
     fn name_and_admin_searches_find_short_and_long_windows() {
         let mut store = Store::open_in_memory().unwrap();
