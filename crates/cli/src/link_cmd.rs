@@ -119,17 +119,7 @@ pub fn prepare<'m>(
         published,
         config,
     );
-    let keys = features.search_keys(config).map(|k| MentionKeys {
-        day_min: k.day_min,
-        day_max: k.day_max,
-        lat_min: k.lat_min,
-        lat_max: k.lat_max,
-        lon_min: k.lon_min,
-        lon_max: k.lon_max,
-        name_key: k.name_key,
-        admin_key: k.admin_key,
-        coarse: k.coarse,
-    });
+    let keys = features.search_keys(config).map(mention_keys);
     NewMention {
         mention,
         features: features.encode(),
@@ -351,17 +341,7 @@ impl vigil_link::Neighbourhood for Neighbourhood<'_> {
         let keys: Vec<MentionKeys> = mentions
             .iter()
             .filter_map(|m| m.search_keys(self.config))
-            .map(|k| MentionKeys {
-                day_min: k.day_min,
-                day_max: k.day_max,
-                lat_min: k.lat_min,
-                lat_max: k.lat_max,
-                lon_min: k.lon_min,
-                lon_max: k.lon_max,
-                name_key: k.name_key,
-                admin_key: k.admin_key,
-                coarse: k.coarse,
-            })
+            .map(mention_keys)
             .collect();
         let mut ids = Vec::new();
         // Boxes: one search over their union when it is not much larger than the largest (the
@@ -827,4 +807,19 @@ pub fn after_ingest(global: &Global, store: &mut Store, jobs: usize) -> Result<(
         );
     }
     Ok(())
+}
+
+/// A mention's search keys as the store indexes them.
+fn mention_keys(k: vigil_link::SearchKeys) -> MentionKeys {
+    MentionKeys {
+        day_min: k.day_min,
+        day_max: k.day_max,
+        lat_min: k.lat_min,
+        lat_max: k.lat_max,
+        lon_min: k.lon_min,
+        lon_max: k.lon_max,
+        name_key: k.name_key,
+        admin_key: k.admin_key,
+        coarse: k.coarse,
+    }
 }
