@@ -14,6 +14,9 @@
 //! 4. **Outdated counts.** Tolls rise as bodies are found: a claim whose whole range lies below
 //!    the lower bound of a claim published later (by anyone) is an earlier count, not a
 //!    contradiction; it is kept and shown but does not count.
+//!    A count of one report below the lower bound of another count of the same report is a
+//!    detail of it ("dozens of men were shot", then "the murder of his son"): a report does not
+//!    contradict itself. It is kept and shown but does not count.
 //! 5. **Range.** Each counting claim is a range: exact `n` is `[n, n]`, "at least n" and "more
 //!    than n" `[n, ∞)`, "up to n" `[0, n]`, "about n" `[0.8n, 1.2n]`, "nearly n" `[0.8n, n]`, a
 //!    vague word its conventional range ("dozens" 24 to 99). `low` and `high` are the
@@ -131,6 +134,22 @@ pub fn reconcile(kind: FigureKind, mut claims: Vec<SourcedClaim>) -> Reconciled 
                 })
         })
         .collect();
+    // 3c. A report does not contradict itself: a count of one report below the lower bound of
+    // another of its counts is a detail of it ("dozens of men were shot" and, later, "the
+    // murder of his son").
+    let details: Vec<usize> = counting
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let (_, high) = claim_range(&claims[i].claim);
+            claims[i].claim.report.is_some()
+                && !outdated.contains(&i)
+                && counting.iter().any(|&j| {
+                    claims[j].claim.report == claims[i].claim.report
+                        && claim_range(&claims[j].claim).0 > high
+                })
+        })
+        .collect();
     let partisan_left_out: Vec<usize> = current
         .iter()
         .copied()
@@ -138,7 +157,7 @@ pub fn reconcile(kind: FigureKind, mut claims: Vec<SourcedClaim>) -> Reconciled 
         .collect();
     let counting: Vec<usize> = counting
         .into_iter()
-        .filter(|i| !outdated.contains(i))
+        .filter(|i| !outdated.contains(i) && !details.contains(i))
         .collect();
 
     let mut flags = Vec::new();
@@ -227,6 +246,13 @@ pub fn reconcile(kind: FigureKind, mut claims: Vec<SourcedClaim>) -> Reconciled 
             ", {} earlier lower count{} outdated by later figures",
             outdated.len(),
             if outdated.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if !details.is_empty() {
+        rationale.push_str(&format!(
+            ", {} smaller count{} within a larger one of the same report",
+            details.len(),
+            if details.len() == 1 { "" } else { "s" }
         ));
     }
     if !partisan_left_out.is_empty() {

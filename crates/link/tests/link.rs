@@ -839,6 +839,25 @@ fn reconciliation_follows_the_documented_rule() {
             &[],
             0,
         ),
+        // A report does not contradict itself: its smaller count is a detail of its larger one.
+        (
+            vec![
+                claim(
+                    Some(24),
+                    Some(99),
+                    Vague,
+                    Some("survivors"),
+                    "a",
+                    "2025-03-17",
+                ),
+                claim(Some(1), Some(1), Exact, None, "a", "2025-03-17"),
+            ],
+            Some(24),
+            Some(24),
+            Some(99),
+            &[],
+            0,
+        ),
         // A later count below an earlier one is a contradiction.
         (
             vec![
