@@ -91,13 +91,20 @@ fn role_of(doc: &Doc, a: usize, b: usize) -> PlaceRole {
     // "KALAMAZOO, Mich. (AP) --" at the start of a paragraph.
     if a == sentence.toks.start && first_of_paragraph {
         let next = doc.norm(b);
-        let window = b..(b + 10).min(sentence.toks.end);
+        // The window may run into the next sentence of the paragraph: "KALAMAZOO, Mich. (AP)"
+        // is split after the abbreviation.
+        let paragraph = sentence.paragraph;
+        let end = (b..(b + 10).min(doc.toks.list.len()))
+            .find(|&k| doc.sentences[doc.sentence_of(k)].paragraph != paragraph)
+            .unwrap_or((b + 10).min(doc.toks.list.len()));
+        let window = b..end;
         let dated = window.clone().any(|k| doc.has(k, kinds::MONTH));
         let bracket = window.clone().any(|k| doc.toks.is_punct(k, "("));
+        let is_dash = |k: usize| matches!(doc.norm(k), "-" | "--" | "\u{2013}" | "\u{2014}");
         let dash = window
             .clone()
-            .any(|k| doc.norm(k) == "-" && !doc.toks.list[k].joined);
-        if next == "-"
+            .any(|k| is_dash(k) && !doc.toks.list[k].joined);
+        if is_dash(b)
             || (next == "," && (doc.is_number(b + 1) || doc.has(b + 1, kinds::MONTH)))
             || (bracket && (dated || dash))
         {

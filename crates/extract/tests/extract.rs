@@ -353,6 +353,9 @@ fn short_reports_become_incidents() {
     insta::assert_snapshot!(check_report("2019-06-10", "A 6-year-old boy was shot and killed Sunday night, and a teenager was arrested. Tulsa Police said the gun belonged to the teen's uncle."), @"violence_against_civilians/attack 2019-06-09 US/Oklahoma killed=1");
     // A date before the event's noun dates the event, not the day of the clause's other news.
     insta::assert_snapshot!(check_report("2019-06-12", "Deputies are investigating a Friday shooting in Lubbock that left a woman on life support Monday."), @"violence_against_civilians/attack 2019-06-07 US/Texas");
+    // Datelines with the agency or station in brackets and any dash: the report's place.
+    insta::assert_snapshot!(check_report("2019-06-12", "KANDAHAR (AFP) \u{2013} A roadside bomb killed three police officers on Tuesday."), @"explosions_remote_violence/remote_explosive_landmine_ied 2019-06-11 AF/Kandahar killed=3");
+    insta::assert_snapshot!(check_report("2019-06-12", "FRESNO, Calif. (AP) \u{2014} Two men were shot and killed outside a store on Monday, police said."), @"violence_against_civilians/attack 2019-06-10 US/California killed=2");
     // A gun that went off is a shooting, not an explosion.
     insta::assert_snapshot!(check_report("2019-06-10", "In Macon, a 12-year-old boy was wounded on Saturday when a handgun went off in his backpack."), @"violence_against_civilians/attack 2019-06-08 US/Georgia injured=1");
 }

@@ -893,13 +893,12 @@ fn parse_with(
                         .count()
                         <= 1
             };
-            // A dateline ("AMMAN:", "BEIRUT —") opens a line with the place in capitals.
+            // A dateline ("AMMAN:", "BEIRUT —", "GAZA (AFP) –", "TOPEKA (KSNT) -") opens a
+            // line with the place in capitals, maybe followed by the agency in brackets.
             let dateline = || {
                 content.all_caps
                     && (i == 0 || toks[i - 1].line_end)
-                    && text[content.end..]
-                        .trim_start_matches([' ', '('])
-                        .starts_with([':', '\u{2014}', '-', ',', '('])
+                    && dateline_tail(&text[content.end..])
             };
             let acronym = single
                 && !dateline()
@@ -1429,6 +1428,20 @@ fn plain_letters(name: &str) -> String {
         .flat_map(char::to_lowercase)
         .filter(char::is_ascii_alphabetic)
         .collect()
+}
+
+/// What follows a dateline's place: a colon, a dash or a comma, after an agency's or station's
+/// name in brackets if there is one ("(AFP) –", "(KSNT) -").
+fn dateline_tail(after: &str) -> bool {
+    let after = after.trim_start_matches(' ');
+    let after = match after.strip_prefix('(') {
+        Some(inner) => match inner.find(')') {
+            Some(close) if close <= 40 => inner[close + 1..].trim_start_matches(' '),
+            _ => return false,
+        },
+        None => after,
+    };
+    after.starts_with([':', '\u{2014}', '\u{2013}', '-', ','])
 }
 
 /// Whether token `i` follows a preposition that introduces places far more often than people
