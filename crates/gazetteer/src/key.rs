@@ -415,6 +415,9 @@ fn fold_arabic_char(c: char) -> Option<char> {
         'ۀ' | 'ہ' | 'ھ' => Some('ه'),
         '٠'..='٩' => char::from_digit(c as u32 - 0x0660, 10),
         '۰'..='۹' => char::from_digit(c as u32 - 0x06F0, 10),
+        // Marks that combine with a letter ("\u{8F0}", open fathatan) never begin a word, so
+        // a key that kept one alone would not be its own key.
+        c if is_combining_mark(c) => None,
         c if is_arabic_char(c) && c.is_alphabetic() => Some(c),
         c if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
         _ => None,
