@@ -110,6 +110,27 @@ static CLASS: [u8; 256] = {
     table
 };
 
+/// A word or number token: `(start, end, norm)` spans, and the counts of its letters and of its
+/// upper-case letters, which say whether it is in capitals.
+#[inline]
+fn word_token(
+    (start, end, norm): (usize, usize, (u32, u32)),
+    number: bool,
+    capitalised: bool,
+    (letters, upper): (usize, usize),
+    joined: bool,
+) -> Token {
+    Token {
+        start,
+        end,
+        norm,
+        shape: if number { Shape::Number } else { Shape::Word },
+        capitalised,
+        all_caps: letters >= 2 && upper == letters,
+        joined,
+    }
+}
+
 /// The character at byte `pos` and its length in bytes (ASCII without decoding).
 #[inline]
 fn char_at(text: &str, pos: usize) -> Option<(char, usize)> {
@@ -251,19 +272,13 @@ pub fn tokenize(text: &str) -> Tokens {
                 tokens.norms.push_str(word);
                 tokens.norms[a as usize..].make_ascii_lowercase();
                 let b = tokens.norms.len() as u32;
-                tokens.list.push(Token {
-                    start,
-                    end,
-                    norm: (a, b),
-                    shape: if letters == 0 {
-                        Shape::Number
-                    } else {
-                        Shape::Word
-                    },
-                    capitalised: c.is_ascii_uppercase(),
-                    all_caps: letters >= 2 && upper == letters,
+                tokens.list.push(word_token(
+                    (start, end, (a, b)),
+                    letters == 0,
+                    c.is_ascii_uppercase(),
+                    (letters, upper),
                     joined,
-                });
+                ));
                 space_before = false;
                 joined = false;
                 i = j;
@@ -305,19 +320,13 @@ pub fn tokenize(text: &str) -> Tokens {
                 }
             }
             let b = tokens.norms.len() as u32;
-            tokens.list.push(Token {
-                start,
-                end,
-                norm: (a, b),
-                shape: if is_number {
-                    Shape::Number
-                } else {
-                    Shape::Word
-                },
-                capitalised: c.is_uppercase(),
-                all_caps: letters >= 2 && upper == letters,
+            tokens.list.push(word_token(
+                (start, end, (a, b)),
+                is_number,
+                c.is_uppercase(),
+                (letters, upper),
                 joined,
-            });
+            ));
             space_before = false;
             joined = false;
             i = j;

@@ -965,29 +965,34 @@ fn parse_with(
             // own main name, places whose main name is only a fold of it count outside the
             // detailed countries and the report's country only as spelling variants do: not.
             if cands.len() > 1 {
-                let surface = plain_letters(&text[content.start..content.end]);
-                let main_spelling = |c: &Cand| {
-                    let r = gaz.index.row(c.id);
-                    plain_letters(gaz.index.string(r.name)) == surface
-                };
-                if cands
+                let surface: String = plain_letters(&text[content.start..content.end]).collect();
+                // Each candidate's main name is compared once, without building it.
+                let exact: Vec<u32> = cands
                     .iter()
-                    .any(|c| c.kind == MatchKind::Key && c.primary && main_spelling(c))
-                {
+                    .filter(|c| {
+                        c.kind == MatchKind::Key
+                            && c.primary
+                            && same_plain_letters(
+                                gaz.index.string(gaz.index.row(c.id).name),
+                                &surface,
+                            )
+                    })
+                    .map(|c| c.id)
+                    .collect();
+                if !exact.is_empty() {
                     cands.retain(|c| {
                         let r = gaz.index.row(c.id);
                         !(c.kind == MatchKind::Key && c.primary)
                             || r.flags & flag::DETAILED != 0
                             || Some(r.country) == hint
-                            || main_spelling(c)
+                            || exact.contains(&c.id)
                     });
                     // Nor does a town the name is only an alternate of, often a former or
                     // foreign one ("Salisbury" for Harare), outweigh a town of that name by
                     // size alone (within a factor of 100; admin areas' short names stay).
-                    let named_pop = cands
+                    let named_pop = exact
                         .iter()
-                        .filter(|c| c.kind == MatchKind::Key && c.primary && main_spelling(c))
-                        .map(|c| gaz.index.row(c.id).population)
+                        .map(|&id| gaz.index.row(id).population)
                         .max()
                         .unwrap_or(0);
                     for c in cands
@@ -1419,15 +1424,27 @@ fn narrow_by_apposition(gaz: &Gazetteer, text: &str, drafts: &mut [Draft]) {
     }
 }
 
+/// Whether `name`'s plain letters are `plain` (see [`plain_letters`]); ASCII names, most of
+/// them, are compared byte by byte without decomposing.
+fn same_plain_letters(name: &str, plain: &str) -> bool {
+    if name.is_ascii() {
+        name.bytes()
+            .filter(u8::is_ascii_alphabetic)
+            .map(|b| b.to_ascii_lowercase())
+            .eq(plain.bytes())
+    } else {
+        plain_letters(name).eq(plain.chars())
+    }
+}
+
 /// The letters of a Latin name without case or diacritics ("Bāb ʿAmr" is "babamr"), for telling
 /// a spelling the text shares with a name from one its key only folds to.
-fn plain_letters(name: &str) -> String {
+fn plain_letters(name: &str) -> impl Iterator<Item = char> + '_ {
     use unicode_normalization::UnicodeNormalization;
     name.nfkd()
         .filter(|c| c.is_alphabetic() && !is_arabic_char(*c))
         .flat_map(char::to_lowercase)
         .filter(char::is_ascii_alphabetic)
-        .collect()
 }
 
 /// What follows a dateline's place: a colon, a dash or a comma, after an agency's or station's
